@@ -1,0 +1,26 @@
+package dev.pausable.controlplane.db;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The real PostgreSQL the control plane starts when no {@code spring.datasource.url} is set.
+ *
+ * @param directory    everything it writes: the cluster under {@code data/}, the server binaries under {@code dist/}
+ * @param port         loopback port; 0 picks a free one
+ * @param database     database created for the control plane on first start
+ * @param serverConfig extra postgresql.conf settings (e.g. {@code fsync: off} for throwaway test clusters)
+ */
+@ConfigurationProperties("pausable.embedded-db")
+public record EmbeddedDatabaseProperties(
+        @DefaultValue("data/postgres") Path directory,
+        @DefaultValue("0") int port,
+        @DefaultValue("pausable") String database,
+        Map<String, String> serverConfig) {
+
+    public EmbeddedDatabaseProperties {
+        serverConfig = serverConfig == null ? Map.of() : Map.copyOf(serverConfig);
+    }
+}

@@ -1,0 +1,180 @@
+package dev.pausable.controlplane.job;
+
+import dev.pausable.controlplane.dataset.DatasetRepository;
+import dev.pausable.controlplane.launch.LaunchEvents;
+import dev.pausable.controlplane.launch.LaunchRequest;
+import dev.pausable.controlplane.launch.SubmissionTag;
+import dev.pausable.controlplane.web.InvalidFieldException;
+import dev.pausable.controlplane.web.InvalidStateException;
+import dev.pausable.controlplane.web.NotFoundException;
+import java.security.SecureRandom;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Operator intents. Each one reads the job, checks the seed's rules (so the error names the
+ * status the operator saw), then makes one conditional update; if another writer won in between,
+ * the job is read again and the rule answers for the status it now has.
+ */
+@Service
+public class JobService {
+
+    private final JobRepository jobs;
+    private final DatasetRepository datasets;
+    private final JobConfigs configs;
+    private final ApplicationEventPublisher events;
+    private final SecureRandom seeds = new SecureRandom();
+
+    JobService(JobRepository jobs, DatasetRepository datasets, JobConfigs configs, ApplicationEventPublisher events) {
+        this.jobs = jobs;
+        this.datasets = datasets;
+        this.configs = configs;
+        this.events = events;
+    }
+
+    /** Results of the intent endpoints, rendered as the 202 bodies. */
+    public record Accepted(String status, UUID jobId, String submissionId, int currentEpoch, int totalEpochs,
+                           String message) {
+    }
+
+    @Transactional
+    public TrainingJob create(String jobName, String jobType, JsonNode rawConfig, String actor) {
+        if (jobName == null || jobName.isBlank() || jobName.length() > 200) {
+            throw new InvalidFieldException("job_name", "must be 1 to 200 characters");
+        }
+        JobType type;
+        try {
+            type = jobType == null ? JobType.TRAINING : JobType.fromWire(jobType);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException("job_type", "must be 'training' or 'synthetic_data'");
+        }
+        // A seed drawn now and stored makes every later resume replay the same data order.
+        long generatedSeed = seeds.nextInt() & 0x7fffffffL;
+        UUID id = UUID.randomUUID();
+        String submissionId = SubmissionTag.of(id, 1);
+        TrainingJob job;
+        jobs.auditAs(actor, null);
+        if (type == JobType.TRAINING) {
+            TrainingConfig config = configs.bind(rawConfig, TrainingConfig.class).normalized(generatedSeed);
+            if (!datasets.exists(config.datasetId())) {
+                throw new InvalidFieldException("config.dataset_id", "names no registered dataset ('"
+                        + config.datasetId() + "')");
+            }
+            job = jobs.insert(id, jobName, type, configs.write(config), config.datasetId(), config.epochs(),
+                    submissionId);
+        } else {
+            SyntheticDataConfig config = configs.bind(rawConfig, SyntheticDataConfig.class)
+                    .normalized(generatedSeed, jobName);
+            job = jobs.insert(id, jobName, type, configs.write(config), null, 0, submissionId);
+        }
+        events.publishEvent(new LaunchEvents.Submit(new LaunchRequest(id, 1, submissionId, type, null)));
+        return job;
+    }
+
+    public TrainingJob get(UUID id) {
+        return jobs.find(id).orElseThrow(() -> new NotFoundException("Job", id));
+    }
+
+    @Transactional
+    public Accepted pause(UUID id, String actor) {
+        TrainingJob job = get(id);
+        jobs.auditAs(actor, "pause requested");
+        TrainingJob pausing = jobs.transition(id, checkPausable(job).attempt(), JobStatus.PAUSING, JobStatus.RUNNING)
+                .set("desired_state", DesiredState.PAUSED.wire())
+                .apply()
+                .orElseGet(() -> {
+                    checkPausable(get(id));
+                    throw new InvalidStateException("Job changed while pausing; try again");
+                });
+        return new Accepted(pausing.status().wire(), id, pausing.submissionId(), pausing.currentEpoch(),
+                pausing.totalEpochs(), "Training will pause after completing the current epoch");
+    }
+
+    private static TrainingJob checkPausable(TrainingJob job) {
+        if (job.jobType() == JobType.SYNTHETIC_DATA) {
+            throw new InvalidStateException("Cannot pause synthetic data generation jobs");
+        }
+        if (job.status() != JobStatus.RUNNING) {
+            throw new InvalidStateException("Cannot pause job in status '" + job.status().wire() + "'");
+        }
+        return job;
+    }
+
+    @Transactional
+    public Accepted resume(UUID id, String actor) {
+        TrainingJob job = checkResumable(get(id));
+        int nextAttempt = job.attempt() + 1;
+        String submissionId = SubmissionTag.of(id, nextAttempt);
+        jobs.auditAs(actor, "resume requested from epoch " + job.pauseCheckpointEpoch());
+        TrainingJob queued = jobs.transition(id, job.attempt(), JobStatus.QUEUED, JobStatus.PAUSED)
+                .set("desired_state", DesiredState.RUNNING.wire())
+                .set("submission_id", submissionId)
+                .set("spark_app_id", null)
+                .set("error_message", null)
+                .setExpression("attempt", "attempt + 1")
+                .apply()
+                .orElseGet(() -> {
+                    checkResumable(get(id));
+                    throw new InvalidStateException("Job changed while resuming; try again");
+                });
+        int resumedFrom = job.pauseCheckpointEpoch() != null ? job.pauseCheckpointEpoch() : job.currentEpoch();
+        LaunchRequest.PauseCheckpoint checkpoint = new LaunchRequest.PauseCheckpoint(job.pauseCheckpointPath(),
+                job.pauseCheckpointSha256(), job.pauseCheckpointSize(), resumedFrom);
+        events.publishEvent(new LaunchEvents.Submit(
+                new LaunchRequest(id, nextAttempt, submissionId, job.jobType(), checkpoint)));
+        return new Accepted(queued.status().wire(), id, submissionId, queued.currentEpoch(), queued.totalEpochs(),
+                "Training resumed from epoch " + resumedFrom);
+    }
+
+    private static TrainingJob checkResumable(TrainingJob job) {
+        if (job.status() != JobStatus.PAUSED) {
+            throw new InvalidStateException("Cannot resume job in status '" + job.status().wire() + "'");
+        }
+        if (!job.hasCommittedPauseCheckpoint()) {
+            throw new InvalidStateException("No pause checkpoint found");
+        }
+        return job;
+    }
+
+    /**
+     * PENDING, QUEUED and PAUSED jobs have no driver that could acknowledge, so they are CANCELLED
+     * at once (a queued submission is killed); RUNNING and PAUSING jobs become CANCELLING and the
+     * trainer records CANCELLED at the next epoch boundary.
+     */
+    @Transactional
+    public Accepted cancel(UUID id, String actor) {
+        TrainingJob job = get(id);
+        JobStatus target = switch (job.status()) {
+            case PENDING, QUEUED, PAUSED -> JobStatus.CANCELLED;
+            case RUNNING, PAUSING -> JobStatus.CANCELLING;
+            default -> throw new InvalidStateException("Cannot cancel job in status '" + job.status().wire() + "'");
+        };
+        jobs.auditAs(actor, "cancel requested");
+        JobRepository.Transition transition = jobs.transition(id, job.attempt(), target, job.status())
+                .set("desired_state", DesiredState.CANCELLED.wire());
+        if (target == JobStatus.CANCELLED) {
+            transition.setExpression("completed_at", "now()");
+        }
+        TrainingJob cancelled = transition.apply()
+                .orElseThrow(() -> new InvalidStateException("Job changed while cancelling; try again"));
+        if (job.status() == JobStatus.QUEUED && job.submissionId() != null) {
+            events.publishEvent(new LaunchEvents.Kill(job.submissionId()));
+        }
+        String message = target == JobStatus.CANCELLED
+                ? "Job cancelled"
+                : "Training will stop after completing the current epoch";
+        return new Accepted(cancelled.status().wire(), id, cancelled.submissionId(), cancelled.currentEpoch(),
+                cancelled.totalEpochs(), message);
+    }
+
+    @Transactional
+    public void delete(UUID id) {
+        TrainingJob job = get(id);
+        if (!job.status().isTerminal() || !jobs.deleteTerminal(id)) {
+            throw new InvalidStateException("Cannot delete job in status '" + get(id).status().wire() + "'");
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.pausable.controlplane.job;
+
+import dev.pausable.controlplane.web.InvalidFieldException;
+import dev.pausable.controlplane.web.Paging;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+import tools.jackson.databind.JsonNode;
+
+@RestController
+@RequestMapping("/v1/training/jobs")
+class JobsController {
+
+    /** Who asks, for the audit trail: the X-Actor header, else the caller's address. */
+    static final String ACTOR_HEADER = "X-Actor";
+
+    private final JobService service;
+    private final JobRepository jobs;
+
+    JobsController(JobService service, JobRepository jobs) {
+        this.service = service;
+        this.jobs = jobs;
+    }
+
+    record CreateJobRequest(String jobName, String jobType, JsonNode config) {
+    }
+
+    @PostMapping
+    ResponseEntity<TrainingJob> create(@RequestBody CreateJobRequest request, HttpServletRequest http) {
+        TrainingJob job = service.create(request.jobName(), request.jobType(), request.config(), actor(http));
+        URI location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").buildAndExpand(job.id()).toUri();
+        return ResponseEntity.created(location).body(job);
+    }
+
+    @GetMapping
+    Map<String, Object> list(@RequestParam(required = false) String status,
+                             @RequestParam(name = "job_type", required = false) String jobType,
+                             @RequestParam(required = false) Integer limit,
+                             @RequestParam(required = false) Integer offset) {
+        JobStatus statusFilter = parse("status", status, JobStatus::fromWire);
+        JobType typeFilter = parse("job_type", jobType, JobType::fromWire);
+        Paging paging = Paging.of(limit, offset);
+        return Map.of("jobs", jobs.list(statusFilter, typeFilter, paging.limit(), paging.offset()),
+                "total", jobs.count(statusFilter, typeFilter));
+    }
+
+    @GetMapping("/{id}")
+    TrainingJob get(@PathVariable UUID id) {
+        return service.get(id);
+    }
+
+    @GetMapping("/{id}/metrics")
+    Map<String, Object> metrics(@PathVariable UUID id) {
+        return history(id, "metrics", jobs.metrics(service.get(id).id()));
+    }
+
+    @GetMapping("/{id}/events")
+    Map<String, Object> events(@PathVariable UUID id) {
+        return history(id, "events", jobs.events(service.get(id).id()));
+    }
+
+    @GetMapping("/{id}/checkpoints")
+    Map<String, Object> checkpoints(@PathVariable UUID id) {
+        return history(id, "checkpoints", jobs.checkpoints(service.get(id).id()));
+    }
+
+    @PostMapping("/{id}/pause")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    JobService.Accepted pause(@PathVariable UUID id, HttpServletRequest http) {
+        return service.pause(id, actor(http));
+    }
+
+    @PostMapping("/{id}/resume")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    JobService.Accepted resume(@PathVariable UUID id, HttpServletRequest http) {
+        return service.resume(id, actor(http));
+    }
+
+    @PostMapping("/{id}/cancel")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    JobService.Accepted cancel(@PathVariable UUID id, HttpServletRequest http) {
+        return service.cancel(id, actor(http));
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(@PathVariable UUID id) {
+        service.delete(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    private static Map<String, Object> history(UUID id, String name, List<?> rows) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("job_id", id);
+        body.put(name, rows);
+        return body;
+    }
+
+    private static <T> T parse(String field, String value, java.util.function.Function<String, T> parser) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException(field, "has an unknown value '" + value + "'");
+        }
+    }
+
+    static String actor(HttpServletRequest http) {
+        String named = http.getHeader(ACTOR_HEADER);
+        if (named != null && !named.isBlank()) {
+            return named.strip().substring(0, Math.min(named.strip().length(), 100));
+        }
+        return "anonymous@" + http.getRemoteAddr();
+    }
+}

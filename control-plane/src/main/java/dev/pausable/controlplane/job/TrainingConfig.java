@@ -1,0 +1,112 @@
+package dev.pausable.controlplane.job;
+
+import static dev.pausable.controlplane.job.ConfigChecks.orDefault;
+import static dev.pausable.controlplane.job.ConfigChecks.require;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The {@code config} of a training job. Defaults are applied at creation and the whole normalized
+ * config is stored, so the trainer (and every resume) reads one complete source of truth.
+ *
+ * @param datasetId             required; a registered dataset
+ * @param epochs                required; 1..10000
+ * @param batchSize             required; 1..4096
+ * @param learningRate          required; > 0, the initial rate of the schedule
+ * @param seed                  model init and data order; default: drawn at creation and stored
+ * @param workers               parallel workers = data partitions; default 2 (1..256)
+ * @param validationSplit       share of the rows held out for validation; default 0.2 (0.01..0.5)
+ * @param hiddenLayers          units per hidden layer; default [64, 64] (1..16 layers of 1..4096)
+ * @param optimizer             adam (default), sgd, nesterovs, rmsprop, adagrad
+ * @param lrSchedule            default {"type": "none"}
+ * @param earlyStopPatience     epochs without validation improvement before stopping; 0 (default) = off
+ * @param averagingFrequency    minibatches per worker between parameter averaging; default 5 (1..1000)
+ * @param checkpointEveryEpochs periodic checkpoint interval; 0 (default) = only pause and final checkpoints
+ */
+public record TrainingConfig(
+        UUID datasetId,
+        Integer epochs,
+        Integer batchSize,
+        Double learningRate,
+        Long seed,
+        Integer workers,
+        Double validationSplit,
+        List<Integer> hiddenLayers,
+        String optimizer,
+        LrSchedule lrSchedule,
+        Integer earlyStopPatience,
+        Integer averagingFrequency,
+        Integer checkpointEveryEpochs) {
+
+    static final Set<String> OPTIMIZERS = Set.of("adam", "sgd", "nesterovs", "rmsprop", "adagrad");
+
+    /** Validates and fills in defaults; {@code generatedSeed} is used when no seed was given. */
+    TrainingConfig normalized(long generatedSeed) {
+        require("dataset_id", datasetId);
+        ConfigChecks.range("epochs", require("epochs", epochs), 1, 10_000);
+        ConfigChecks.range("batch_size", require("batch_size", batchSize), 1, 4096);
+        ConfigChecks.positive("learning_rate", require("learning_rate", learningRate));
+        int workers = ConfigChecks.range("workers", orDefault(this.workers, 2), 1, 256);
+        double split = orDefault(validationSplit, 0.2);
+        if (!(split >= 0.01 && split <= 0.5)) {
+            throw ConfigChecks.invalid("validation_split", "must be between 0.01 and 0.5");
+        }
+        List<Integer> layers = orDefault(hiddenLayers, List.of(64, 64));
+        if (layers.isEmpty() || layers.size() > 16) {
+            throw ConfigChecks.invalid("hidden_layers", "must list 1 to 16 layer sizes");
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            ConfigChecks.range("hidden_layers[" + i + "]", require("hidden_layers[" + i + "]", layers.get(i)), 1, 4096);
+        }
+        String optimizer = orDefault(this.optimizer, "adam");
+        if (!OPTIMIZERS.contains(optimizer)) {
+            throw ConfigChecks.invalid("optimizer", "must be one of " + OPTIMIZERS.stream().sorted().toList());
+        }
+        LrSchedule schedule = orDefault(lrSchedule, LrSchedule.NONE).normalized();
+        int patience = ConfigChecks.range("early_stop_patience", orDefault(earlyStopPatience, 0), 0, 10_000);
+        int averaging = ConfigChecks.range("averaging_frequency", orDefault(averagingFrequency, 5), 1, 1000);
+        int checkpointEvery = ConfigChecks.range("checkpoint_every_epochs", orDefault(checkpointEveryEpochs, 0), 0, 10_000);
+        return new TrainingConfig(datasetId, epochs, batchSize, learningRate, orDefault(seed, generatedSeed), workers,
+                split, List.copyOf(layers), optimizer, schedule, patience, averaging, checkpointEvery);
+    }
+
+    /**
+     * Learning-rate schedule over epochs: {@code none}; {@code step} (multiply by {@code gamma} every
+     * {@code step_epochs}); {@code exponential} (multiply by {@code gamma} every epoch).
+     */
+    public record LrSchedule(String type, Double gamma, Integer stepEpochs) {
+
+        static final LrSchedule NONE = new LrSchedule("none", null, null);
+
+        LrSchedule normalized() {
+            String kind = type == null ? "none" : type;
+            return switch (kind) {
+                case "none" -> {
+                    if (gamma != null || stepEpochs != null) {
+                        throw ConfigChecks.invalid("lr_schedule", "of type 'none' takes no gamma or step_epochs");
+                    }
+                    yield NONE;
+                }
+                case "step" -> new LrSchedule(kind, gamma("lr_schedule.gamma"),
+                        ConfigChecks.range("lr_schedule.step_epochs", require("lr_schedule.step_epochs", stepEpochs), 1, 10_000));
+                case "exponential" -> {
+                    if (stepEpochs != null) {
+                        throw ConfigChecks.invalid("lr_schedule.step_epochs", "is only used by the 'step' schedule");
+                    }
+                    yield new LrSchedule(kind, gamma("lr_schedule.gamma"), null);
+                }
+                default -> throw ConfigChecks.invalid("lr_schedule.type", "must be one of [exponential, none, step]");
+            };
+        }
+
+        private double gamma(String field) {
+            double value = require(field, gamma);
+            if (!(value > 0 && value <= 1)) {
+                throw ConfigChecks.invalid(field, "must be in (0, 1]");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.pausable.controlplane.launch;
+
+import dev.pausable.controlplane.job.JobRepository;
+import dev.pausable.controlplane.job.JobStatus;
+import dev.pausable.controlplane.job.TrainingJob;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * Runs submissions after the deciding transaction commits, on its own threads, and records the
+ * outcome: a PENDING job becomes QUEUED; a failed submission makes the attempt FAILED with the
+ * reason; a submission that finds its job cancelled meanwhile is killed.
+ */
+@Component
+class LaunchCoordinator implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(LaunchCoordinator.class);
+    private static final String ACTOR = "launcher";
+
+    private final JobLauncher launcher;
+    private final JobRepository jobs;
+    private final TransactionTemplate tx;
+    private final ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
+        Thread thread = new Thread(runnable, "launch");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    LaunchCoordinator(JobLauncher launcher, JobRepository jobs, TransactionTemplate tx) {
+        this.launcher = launcher;
+        this.jobs = jobs;
+        this.tx = tx;
+    }
+
+    @TransactionalEventListener
+    void onSubmit(LaunchEvents.Submit event) {
+        executor.execute(() -> launch(event.request()));
+    }
+
+    @TransactionalEventListener
+    void onKill(LaunchEvents.Kill event) {
+        executor.execute(() -> kill(event.submissionId()));
+    }
+
+    void launch(LaunchRequest request) {
+        String submissionId;
+        try {
+            submissionId = launcher.submit(request);
+        } catch (LaunchException | RuntimeException e) {
+            String reason = "Launch failed: " + e.getMessage();
+            log.warn("Job {} attempt {}: {}", request.jobId(), request.attempt(), reason, e);
+            Optional<TrainingJob> failed = tx.execute(status -> {
+                jobs.auditAs(ACTOR, reason);
+                return jobs.transition(request.jobId(), request.attempt(), JobStatus.FAILED,
+                                JobStatus.PENDING, JobStatus.QUEUED)
+                        .set("error_message", reason)
+                        .setExpression("completed_at", "now()")
+                        .apply();
+            });
+            if (failed.isEmpty()) {
+                log.info("Job {} attempt {} moved on before its launch failure was recorded", request.jobId(),
+                        request.attempt());
+            }
+            return;
+        }
+        Optional<TrainingJob> queued = tx.execute(status -> {
+            jobs.auditAs(ACTOR, "submitted as " + submissionId);
+            return jobs.transition(request.jobId(), request.attempt(), JobStatus.QUEUED, JobStatus.PENDING)
+                    .set("submission_id", submissionId)
+                    .apply();
+        });
+        if (queued.isPresent()) {
+            return;
+        }
+        // Resumed jobs are QUEUED already; anything else means the job moved on while we submitted.
+        TrainingJob current = jobs.find(request.jobId()).orElse(null);
+        boolean stillOurs = current != null && current.attempt() == request.attempt()
+                && (current.status() == JobStatus.QUEUED || current.status() == JobStatus.RUNNING);
+        if (!stillOurs) {
+            log.info("Job {} attempt {} was cancelled or replaced during submission; killing {}", request.jobId(),
+                    request.attempt(), submissionId);
+            kill(submissionId);
+        }
+    }
+
+    private void kill(String submissionId) {
+        try {
+            launcher.kill(submissionId);
+        } catch (RuntimeException e) {
+            log.warn("Could not kill submission {}", submissionId, e);
+        }
+    }
+
+    @Override
+    public void destroy() throws InterruptedException {
+        executor.shutdown();
+        if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+            executor.shutdownNow();
+        }
+    }
+}
