@@ -1,0 +1,93 @@
+package dev.pausable.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pausable.controlplane.support.Await;
+import dev.pausable.controlplane.support.Http;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract scripts rely on: {@code java -jar control-plane.jar --server.port=P} with no database
+ * configured starts a real PostgreSQL, logs one {@code DB:} line once migrations ran, serves the
+ * API on 127.0.0.1:P, and stops everything on SIGTERM.
+ */
+class ControlPlaneJarIT {
+
+    private static final Pattern DB_LINE =
+            Pattern.compile("DB: (jdbc:postgresql://127\\.0\\.0\\.1:(\\d+)/(\\w+)\\?user=(\\w+))$");
+
+    @Test
+    void startsOnEmbeddedDefaultsAndAnnouncesTheDatabase() throws Exception {
+        Path jar = Path.of(System.getProperty("controlPlaneJar", "target/control-plane.jar"));
+        assertThat(jar).exists();
+        Path work = Files.createDirectories(Path.of("target", "jar-it"));
+        Path dataDir = Files.createTempDirectory(work, "data");
+        int port = freePort();
+
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString(),
+                "--server.port=" + port, "--pausable.embedded-db.directory=" + dataDir.resolve("postgres"))
+                .redirectErrorStream(true)
+                .start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread pump = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                reader.lines().forEach(lines::add);
+            } catch (Exception ignored) {
+                // Process ended.
+            }
+        });
+        pump.start();
+        try {
+            Matcher db = Await.until("the DB: line", Duration.ofSeconds(120), () -> {
+                assertThat(process.isAlive()).as("control plane still running; output: %s", lines).isTrue();
+                return lines.stream().map(DB_LINE::matcher).filter(Matcher::find).findFirst().orElse(null);
+            });
+            assertThat(lines).anyMatch(l -> l.contains("data directory: " + dataDir.resolve("postgres").toAbsolutePath()));
+
+            try (Connection connection = DriverManager.getConnection(db.group(1));
+                 ResultSet rs = connection.createStatement().executeQuery(
+                         "SELECT count(*) FROM flyway_schema_history WHERE success")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("migrations ran before the line").isGreaterThanOrEqualTo(1);
+            }
+
+            Http http = new Http(port);
+            assertThat(http.get("/actuator/health").body().get("status").asString()).isEqualTo("UP");
+            Http.Response jobs = http.get("/v1/training/jobs");
+            assertThat(jobs.status()).isEqualTo(200);
+            assertThat(jobs.body().get("total").asInt()).isZero();
+        } finally {
+            process.destroy();
+            boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+            if (!exited) {
+                process.destroyForcibly();
+            }
+            assertThat(exited).as("stops on SIGTERM").isTrue();
+        }
+        Await.until("embedded PostgreSQL stopped", Duration.ofSeconds(30),
+                () -> !Files.exists(dataDir.resolve("postgres").resolve("data").resolve("postmaster.pid")));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

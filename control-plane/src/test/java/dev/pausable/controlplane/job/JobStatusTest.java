@@ -1,0 +1,75 @@
+package dev.pausable.controlplane.job;
+
+import static dev.pausable.controlplane.job.JobStatus.CANCELLED;
+import static dev.pausable.controlplane.job.JobStatus.CANCELLING;
+import static dev.pausable.controlplane.job.JobStatus.COMPLETED;
+import static dev.pausable.controlplane.job.JobStatus.FAILED;
+import static dev.pausable.controlplane.job.JobStatus.PAUSED;
+import static dev.pausable.controlplane.job.JobStatus.PAUSING;
+import static dev.pausable.controlplane.job.JobStatus.PENDING;
+import static dev.pausable.controlplane.job.JobStatus.QUEUED;
+import static dev.pausable.controlplane.job.JobStatus.RUNNING;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class JobStatusTest {
+
+    /** The lifecycle of DESIGN.md, written out independently of the enum. */
+    private static final Map<JobStatus, Set<JobStatus>> ALLOWED = new EnumMap<>(Map.of(
+            PENDING, EnumSet.of(QUEUED, CANCELLED, FAILED),
+            QUEUED, EnumSet.of(RUNNING, CANCELLED, FAILED),
+            RUNNING, EnumSet.of(PAUSING, CANCELLING, COMPLETED, FAILED),
+            PAUSING, EnumSet.of(PAUSED, COMPLETED, CANCELLING, FAILED),
+            PAUSED, EnumSet.of(QUEUED, CANCELLED),
+            CANCELLING, EnumSet.of(CANCELLED, FAILED),
+            CANCELLED, EnumSet.noneOf(JobStatus.class),
+            COMPLETED, EnumSet.noneOf(JobStatus.class),
+            FAILED, EnumSet.noneOf(JobStatus.class)));
+
+    static Stream<Arguments> everyPair() {
+        return Stream.of(JobStatus.values())
+                .flatMap(from -> Stream.of(JobStatus.values()).map(to -> Arguments.of(from, to)));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("everyPair")
+    void allowsExactlyTheDesignedTransitions(JobStatus from, JobStatus to) {
+        assertThat(from.canTransitionTo(to)).isEqualTo(ALLOWED.get(from).contains(to));
+    }
+
+    @Test
+    void nothingLeavesATerminalStatusAndNothingStaysPut() {
+        assertThat(JobStatus.terminal()).containsExactlyInAnyOrder(COMPLETED, FAILED, CANCELLED);
+        for (JobStatus status : JobStatus.values()) {
+            assertThat(status.isTerminal()).isEqualTo(JobStatus.terminal().contains(status));
+            assertThat(status.canTransitionTo(status)).as(status + " -> itself").isFalse();
+        }
+    }
+
+    @Test
+    void pausedIsReachableOnlyThroughPausingAndLeftOnlyByResumeOrCancel() {
+        for (JobStatus status : JobStatus.values()) {
+            assertThat(status.canTransitionTo(PAUSED)).isEqualTo(status == PAUSING);
+        }
+        assertThat(PAUSED.next()).containsExactlyInAnyOrder(QUEUED, CANCELLED);
+    }
+
+    @Test
+    void wireNamesAreLowerCaseAndRoundTrip() {
+        for (JobStatus status : JobStatus.values()) {
+            assertThat(status.wire()).isEqualTo(status.name().toLowerCase());
+            assertThat(JobStatus.fromWire(status.wire())).isEqualTo(status);
+        }
+        assertThatThrownBy(() -> JobStatus.fromWire("PAUSED")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

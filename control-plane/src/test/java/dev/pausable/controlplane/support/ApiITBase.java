@@ -1,0 +1,112 @@
+package dev.pausable.controlplane.support;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * One control plane on a random port over one real, throwaway PostgreSQL for all API tests
+ * (same configuration, so Spring's context cache shares it). Tables are emptied before each test.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "pausable.embedded-db.directory=target/it-postgres/${random.uuid}",
+        "pausable.embedded-db.server-config.fsync=off",
+        "pausable.embedded-db.server-config.synchronous_commit=off",
+        "pausable.embedded-db.server-config.full_page_writes=off"
+})
+@Import(RecordingLauncher.Config.class)
+public abstract class ApiITBase {
+
+    @Autowired
+    protected DataSource dataSource;
+    @Autowired
+    protected RecordingLauncher launcher;
+    @Autowired
+    private Environment environment;
+
+    protected JdbcClient sql;
+    protected Http http;
+
+    @BeforeEach
+    void resetState() {
+        sql = JdbcClient.create(dataSource);
+        sql.sql("TRUNCATE training_jobs, datasets CASCADE").update();
+        launcher.reset();
+        http = new Http(environment.getRequiredProperty("local.server.port", Integer.class));
+    }
+
+    protected int port() {
+        return environment.getRequiredProperty("local.server.port", Integer.class);
+    }
+
+    protected UUID registerDataset() {
+        Http.Response response = http.post("/v1/datasets", Http.json(Map.of(
+                "name", "rss-small",
+                "uri", "file:///data/rss-small",
+                "feature_columns", List.of("rss_0", "rss_1", "rss_2"),
+                "label_columns", List.of("x", "y"),
+                "num_samples", 1000)));
+        if (response.status() != 201) {
+            throw new AssertionError("dataset registration failed: " + response.raw());
+        }
+        return UUID.fromString(response.body().get("id").asString());
+    }
+
+    protected UUID createTrainingJob(UUID datasetId, int epochs) {
+        Http.Response response = http.post("/v1/training/jobs", """
+                {"job_name": "Pause Resume Test",
+                 "config": {"dataset_id": "%s", "epochs": %d, "batch_size": 16, "learning_rate": 0.001}}
+                """.formatted(datasetId, epochs));
+        if (response.status() != 201) {
+            throw new AssertionError("job creation failed: " + response.raw());
+        }
+        return queued(UUID.fromString(response.body().get("id").asString()));
+    }
+
+    protected UUID createSyntheticJob() {
+        Http.Response response = http.post("/v1/training/jobs", """
+                {"job_name": "rss", "job_type": "synthetic_data", "config": {"num_samples": 1000}}""");
+        if (response.status() != 201) {
+            throw new AssertionError("job creation failed: " + response.raw());
+        }
+        return queued(UUID.fromString(response.body().get("id").asString()));
+    }
+
+    /** Waits until the (asynchronous) submission after creation has moved the job to QUEUED. */
+    protected UUID queued(UUID jobId) {
+        Await.until("job " + jobId + " queued", Duration.ofSeconds(10), () -> "queued".equals(status(jobId)));
+        return jobId;
+    }
+
+    /** Puts a job into a status the way another writer (the trainer, an operator in psql) would. */
+    protected void forceStatus(UUID jobId, String status) {
+        sql.sql("UPDATE training_jobs SET status = :status WHERE id = :id")
+                .param("status", status).param("id", jobId).update();
+    }
+
+    /** What the trainer commits when it honours a pause: PAUSED with the checkpoint, in one statement. */
+    protected void commitPause(UUID jobId, int epoch) {
+        sql.sql("""
+                        UPDATE training_jobs SET status = 'paused', current_epoch = :epoch,
+                               pause_checkpoint_path = :uri, pause_checkpoint_sha256 = :sha,
+                               pause_checkpoint_size = 4096, pause_checkpoint_epoch = :epoch
+                        WHERE id = :id""")
+                .param("epoch", epoch)
+                .param("uri", "s3a://checkpoints/" + jobId + "/epoch-" + String.format("%04d", epoch) + "-attempt-1.zip")
+                .param("sha", "a".repeat(64))
+                .param("id", jobId)
+                .update();
+    }
+
+    protected String status(UUID jobId) {
+        return sql.sql("SELECT status FROM training_jobs WHERE id = :id").param("id", jobId).query(String.class).single();
+    }
+}
