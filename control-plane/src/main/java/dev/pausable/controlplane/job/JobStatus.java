@@ -10,7 +10,8 @@ import java.util.Set;
  * The one owner of the job lifecycle's allowed transitions.
  *
  * <pre>
- * PENDING -> QUEUED -> RUNNING -> COMPLETED
+ * PENDING -> QUEUED -> RUNNING -> COMPLETED       (PENDING -> RUNNING when the driver is faster
+ *                                                  than the launcher's acknowledgement)
  *                        |  \-> FAILED
  *                        |-> PAUSING -> PAUSED -> QUEUED (resume, attempt + 1)
  *                        |-> CANCELLING -> CANCELLED
@@ -23,8 +24,9 @@ public enum JobStatus {
     /** The statuses a job in this status may move to next. */
     public Set<JobStatus> next() {
         return switch (this) {
-            // PENDING: accepted, not yet handed to Spark.
-            case PENDING -> EnumSet.of(QUEUED, CANCELLED, FAILED);
+            // PENDING: accepted, not yet acknowledged by Spark. A fast driver may report RUNNING
+            // before the launcher has recorded QUEUED.
+            case PENDING -> EnumSet.of(QUEUED, RUNNING, CANCELLED, FAILED);
             // QUEUED: submitted; the trainer marks RUNNING once its driver starts.
             case QUEUED -> EnumSet.of(RUNNING, CANCELLED, FAILED);
             case RUNNING -> EnumSet.of(PAUSING, CANCELLING, COMPLETED, FAILED);

@@ -26,7 +26,7 @@ class JobStatusTest {
 
     /** The lifecycle of DESIGN.md, written out independently of the enum. */
     private static final Map<JobStatus, Set<JobStatus>> ALLOWED = new EnumMap<>(Map.of(
-            PENDING, EnumSet.of(QUEUED, CANCELLED, FAILED),
+            PENDING, EnumSet.of(QUEUED, RUNNING, CANCELLED, FAILED),
             QUEUED, EnumSet.of(RUNNING, CANCELLED, FAILED),
             RUNNING, EnumSet.of(PAUSING, CANCELLING, COMPLETED, FAILED),
             PAUSING, EnumSet.of(PAUSED, COMPLETED, CANCELLING, FAILED),

@@ -1,0 +1,115 @@
+package dev.pausable.trainer.checkpoint;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
+import org.nd4j.linalg.dataset.api.preprocessor.serializer.NormalizerSerializer;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The checkpoint format: a DL4J {@link ModelSerializer} zip written with the updater state and the
+ * normalizer, plus our own {@value #STATE_ENTRY}. Any ModelSerializer reader can load the model
+ * from it; our reader also restores the training state.
+ */
+public final class CheckpointCodec {
+
+    public static final String STATE_ENTRY = "training-state.json";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    private CheckpointCodec() {
+    }
+
+    public record Restored(MultiLayerNetwork network, NormalizerStandardize normalizer, TrainingState state) {
+    }
+
+    /**
+     * Writes ModelSerializer's layout ({@code configuration.json}, {@code coefficients.bin},
+     * {@code updaterState.bin}, {@code normalizer.bin}) plus {@value #STATE_ENTRY}.
+     * ModelSerializer's own writer cannot be used under Spark 3.5: it closes its zip stream twice,
+     * and the second close fails with Spark's commons-io ("flush() failed: stream is closed").
+     */
+    public static byte[] encode(MultiLayerNetwork network, NormalizerStandardize normalizer, TrainingState state)
+            throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry(ModelSerializer.CONFIGURATION_JSON));
+            zip.write(network.getLayerWiseConfigurations().toJson().getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+            writeArray(zip, ModelSerializer.COEFFICIENTS_BIN, network.params());
+            INDArray updaterState = network.getUpdater().getStateViewArray();
+            if (updaterState != null && updaterState.length() > 0) {
+                writeArray(zip, ModelSerializer.UPDATER_BIN, updaterState);
+            }
+            zip.putNextEntry(new ZipEntry(ModelSerializer.NORMALIZER_BIN));
+            NormalizerSerializer.getDefault().write(normalizer, new NonClosing(zip));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry(STATE_ENTRY));
+            zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
+            zip.closeEntry();
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeArray(ZipOutputStream zip, String name, INDArray array) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        DataOutputStream data = new DataOutputStream(new BufferedOutputStream(new NonClosing(zip)));
+        Nd4j.write(array, data);
+        data.flush();
+        zip.closeEntry();
+    }
+
+    /** Lets serializers close what they were given without closing the zip. */
+    private static final class NonClosing extends FilterOutputStream {
+
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+
+    public static Restored decode(byte[] checkpoint) throws IOException {
+        MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(checkpoint), true);
+        NormalizerStandardize normalizer = ModelSerializer.restoreNormalizerFromInputStream(
+                new ByteArrayInputStream(checkpoint));
+        TrainingState state = null;
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(checkpoint))) {
+            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                if (STATE_ENTRY.equals(entry.getName())) {
+                    state = JSON.readValue(new String(in.readAllBytes(), StandardCharsets.UTF_8), TrainingState.class);
+                }
+            }
+        }
+        if (state == null || normalizer == null) {
+            throw new IOException("Checkpoint lacks " + (state == null ? STATE_ENTRY : "the normalizer"));
+        }
+        if (state.formatVersion() != TrainingState.FORMAT_VERSION) {
+            throw new IOException("Checkpoint format " + state.formatVersion() + " is not supported (expected "
+                    + TrainingState.FORMAT_VERSION + ")");
+        }
+        return new Restored(network, normalizer, state);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.pausable.trainer.db;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Short-lived JDBC connections with a retry deadline: the trainer needs PostgreSQL only between
+ * epochs, so a brief outage (failover, restart) costs a wait, not the job.
+ */
+public final class Database {
+
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    /** One unit of work inside one transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private final String url;
+    private final Properties credentials;
+    private final Duration retryDeadline;
+
+    public Database(String url, String user, String password, Duration retryDeadline) {
+        this.url = url;
+        this.credentials = new Properties();
+        if (user != null) {
+            credentials.setProperty("user", user);
+        }
+        if (password != null) {
+            credentials.setProperty("password", password);
+        }
+        credentials.setProperty("connectTimeout", "10");
+        credentials.setProperty("socketTimeout", "60");
+        credentials.setProperty("ApplicationName", "pausable-trainer");
+        this.retryDeadline = retryDeadline;
+    }
+
+    /** Runs {@code work} in a transaction, retrying on connection failures until the deadline. */
+    public <T> T inTransaction(Work<T> work) {
+        long deadline = System.nanoTime() + retryDeadline.toNanos();
+        long backoffMillis = 200;
+        while (true) {
+            try (Connection connection = DriverManager.getConnection(url, credentials)) {
+                connection.setAutoCommit(false);
+                try {
+                    T result = work.run(connection);
+                    connection.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(connection);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (!isConnectionFailure(e) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Database operation failed: " + e.getMessage(), e);
+                }
+                log.warn("PostgreSQL unreachable ({}); retrying in {} ms", e.getMessage(), backoffMillis);
+                sleep(backoffMillis);
+                backoffMillis = Math.min(backoffMillis * 2, 5_000);
+            }
+        }
+    }
+
+    /** SQLState class 08 is "connection exception"; 57P01..03 are server shutdown/crash. */
+    static boolean isConnectionFailure(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // The connection is broken; nothing was committed.
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for PostgreSQL", e);
+        }
+    }
+}

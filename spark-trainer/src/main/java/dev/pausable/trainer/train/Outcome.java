@@ -1,0 +1,17 @@
+package dev.pausable.trainer.train;
+
+/** How one driver run ended; each is recorded in PostgreSQL before the driver exits. */
+public sealed interface Outcome {
+
+    record Completed(int epoch, String modelUri, boolean earlyStopped) implements Outcome {
+    }
+
+    record Paused(int epoch, String checkpointUri) implements Outcome {
+    }
+
+    record Cancelled(int epoch) implements Outcome {
+    }
+
+    record Generated(String datasetUri, long rows) implements Outcome {
+    }
+}

@@ -1,0 +1,168 @@
+package dev.pausable.trainer;
+
+import dev.pausable.trainer.db.Database;
+import dev.pausable.trainer.db.JobStore;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.apache.spark.sql.SparkSession;
+import org.flywaydb.core.Flyway;
+
+/**
+ * What the trainer's integration tests share, started once per test JVM: a real PostgreSQL with the
+ * project's migrations, a local Spark session, and file:// roots for datasets and checkpoints.
+ */
+final class TrainerFixture {
+
+    private static TrainerFixture instance;
+
+    final EmbeddedPostgres postgres;
+    final DataSource dataSource;
+    final SparkSession spark;
+    final Path work;
+
+    private TrainerFixture() throws IOException {
+        work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "trainer-it")), "run")
+                .toAbsolutePath();
+        postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(work.resolve("pg/data"))
+                .setOverrideWorkingDirectory(Files.createDirectories(work.resolve("pg/dist")).toFile())
+                .setServerConfig("fsync", "off")
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .start();
+        dataSource = postgres.getPostgresDatabase();
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        spark = SparkSession.builder()
+                .master("local[2]")
+                .appName("trainer-it")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "2")
+                .config("spark.local.dir", work.resolve("spark").toString())
+                .config(Trainer.CHECKPOINT_ROOT, work.resolve("checkpoints").toUri().toString())
+                .config(Trainer.DATASET_ROOT, work.resolve("datasets").toUri().toString())
+                .getOrCreate();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            spark.stop();
+            try {
+                postgres.close();
+            } catch (IOException ignored) {
+                // JVM is exiting.
+            }
+        }));
+    }
+
+    static synchronized TrainerFixture get() {
+        if (instance == null) {
+            try {
+                instance = new TrainerFixture();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return instance;
+    }
+
+    String jdbcUrl() {
+        return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
+    JobStore store(UUID jobId, int attempt) {
+        return new JobStore(new Database(jdbcUrl(), null, null, Duration.ofSeconds(10)), jobId, attempt);
+    }
+
+    /** Inserts a job as the control plane would have queued it. */
+    UUID insertJob(String type, String configJson, UUID datasetId, int totalEpochs) {
+        UUID id = UUID.randomUUID();
+        update("""
+                INSERT INTO training_jobs (id, job_name, job_type, status, desired_state, config, dataset_id,
+                                           total_epochs, attempt, submission_id)
+                VALUES (?, 'it', ?, 'queued', 'running', CAST(? AS jsonb), ?, ?, 1, 'it')""",
+                id, type, configJson, datasetId, totalEpochs);
+        return id;
+    }
+
+    /** What the control plane's resume does: PAUSED -> QUEUED with the next attempt. */
+    int resume(UUID jobId) {
+        update("""
+                UPDATE training_jobs SET status = 'queued', desired_state = 'running', attempt = attempt + 1
+                WHERE id = ? AND status = 'paused'""", jobId);
+        return queryInt("SELECT attempt FROM training_jobs WHERE id = ?", jobId);
+    }
+
+    /**
+     * A trigger that asks for a pause when the job records the given epoch, exactly as the API's
+     * pause does (status PAUSING, desired PAUSED): a deterministic stand-in for an operator's click.
+     */
+    void pauseWhenEpochRecorded(UUID jobId, int epoch) {
+        intentWhenEpochRecorded(jobId, epoch, "pausing", "paused");
+    }
+
+    /** Same for a cancel (status CANCELLING, desired CANCELLED). */
+    void cancelWhenEpochRecorded(UUID jobId, int epoch) {
+        intentWhenEpochRecorded(jobId, epoch, "cancelling", "cancelled");
+    }
+
+    private void intentWhenEpochRecorded(UUID jobId, int epoch, String status, String desired) {
+        String name = "pause_" + jobId.toString().replace("-", "");
+        update("CREATE OR REPLACE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "IF NEW.current_epoch = " + epoch + " AND OLD.current_epoch <> " + epoch
+                + " AND NEW.status = 'running' THEN NEW.status := '" + status + "'; NEW.desired_state := '"
+                + desired + "'; END IF; RETURN NEW; END $$");
+        update("DROP TRIGGER IF EXISTS " + name + " ON training_jobs");
+        update("CREATE TRIGGER " + name + " BEFORE UPDATE ON training_jobs FOR EACH ROW WHEN (NEW.id = '"
+                + jobId + "') EXECUTE FUNCTION " + name + "()");
+    }
+
+    void clearPauseTriggers(UUID jobId) {
+        update("DROP TRIGGER IF EXISTS pause_" + jobId.toString().replace("-", "") + " ON training_jobs");
+    }
+
+    int update(String sql, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String queryString(String sql, Object... params) {
+        List<String> values = queryStrings(sql, params);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    int queryInt(String sql, Object... params) {
+        return Integer.parseInt(queryString(sql, params));
+    }
+
+    List<String> queryStrings(String sql, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            List<String> values = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package dev.pausable.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pausable.trainer.checkpoint.CheckpointCodec;
+import dev.pausable.trainer.checkpoint.CheckpointMismatchException;
+import dev.pausable.trainer.checkpoint.TrainingState;
+import dev.pausable.trainer.train.Outcome;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The trainer on Spark local[2] against real PostgreSQL: train to completion, pause at an epoch
+ * boundary, resume from the verified checkpoint, and finish bit-identical to an uninterrupted run.
+ */
+class TrainingIT {
+
+    private static final int EPOCHS = 5;
+    private static UUID dataset;
+    private final TrainerFixture fx = TrainerFixture.get();
+
+    @BeforeAll
+    static void generateDataset() throws Exception {
+        TrainerFixture fx = TrainerFixture.get();
+        UUID job = fx.insertJob("synthetic_data", "{\"num_samples\": 2400, \"seed\": 5, \"num_receivers\": 6,"
+                + " \"partitions\": 3, \"area_size_m\": 400, \"path_loss_exponent\": 3.0,"
+                + " \"shadowing_sigma_db\": 2.0, \"tx_power_dbm\": 20}", null, 0);
+        new Trainer(fx.spark, fx.store(job, 1)).run(new TrainerArgs(job, 1, null));
+        dataset = UUID.fromString(fx.queryString("SELECT dataset_id FROM training_jobs WHERE id = ?", job));
+    }
+
+    private static String config(int workers) {
+        return """
+                {"dataset_id": "%s", "epochs": %d, "batch_size": 32, "learning_rate": 0.01, "seed": 1234,
+                 "workers": %d, "validation_split": 0.2, "hidden_layers": [16, 16], "optimizer": "adam",
+                 "lr_schedule": {"type": "step", "gamma": 0.5, "step_epochs": 2}, "early_stop_patience": 50,
+                 "averaging_frequency": 3, "checkpoint_every_epochs": 1}""".formatted(dataset, EPOCHS, workers);
+    }
+
+    private UUID newJob(int workers) {
+        return fx.insertJob("training", config(workers), dataset, EPOCHS);
+    }
+
+    private Outcome run(UUID job, int attempt, String checkpoint) throws IOException {
+        return new Trainer(fx.spark, fx.store(job, attempt)).run(new TrainerArgs(job, attempt, checkpoint));
+    }
+
+    private String status(UUID job) {
+        return fx.queryString("SELECT status FROM training_jobs WHERE id = ?", job);
+    }
+
+    private List<String> valLosses(UUID job) {
+        return fx.queryStrings("SELECT epoch || ':' || val_loss FROM training_metrics WHERE job_id = ? ORDER BY epoch",
+                job);
+    }
+
+    private CheckpointCodec.Restored load(String uri) throws IOException {
+        return CheckpointCodec.decode(Files.readAllBytes(Path.of(URI.create(uri))));
+    }
+
+    private CheckpointCodec.Restored checkpoint(UUID job, String kind, int epoch) throws IOException {
+        return load(fx.queryString("SELECT uri FROM checkpoints WHERE job_id = ? AND kind = ? AND epoch = ?"
+                + " ORDER BY id DESC LIMIT 1", job, kind, epoch));
+    }
+
+    /** Pauses after {@code pauseEpoch}, resumes as the control plane would, returns the resumed outcome. */
+    private Outcome pauseAndResume(UUID job, int attempt, int pauseEpoch) throws IOException {
+        fx.pauseWhenEpochRecorded(job, pauseEpoch);
+        Outcome paused = run(job, attempt, fx.queryString(
+                "SELECT pause_checkpoint_path FROM training_jobs WHERE id = ?", job));
+        fx.clearPauseTriggers(job);
+        assertThat(paused).isEqualTo(new Outcome.Paused(pauseEpoch,
+                fx.queryString("SELECT pause_checkpoint_path FROM training_jobs WHERE id = ?", job)));
+        assertThat(status(job)).isEqualTo("paused");
+        return paused;
+    }
+
+    @Test
+    void trainsToCompletionAndStoresALoadableFinalModel() throws Exception {
+        UUID job = newJob(2);
+        Outcome outcome = run(job, 1, null);
+
+        assertThat(outcome).isInstanceOf(Outcome.Completed.class);
+        assertThat(status(job)).isEqualTo("completed");
+        assertThat(fx.queryString("SELECT progress_percent FROM training_jobs WHERE id = ?", job)).isEqualTo("100");
+        assertThat(valLosses(job)).hasSize(EPOCHS);
+        List<String> rates = fx.queryStrings(
+                "SELECT learning_rate FROM training_metrics WHERE job_id = ? ORDER BY epoch", job);
+        assertThat(rates).as("step schedule by epoch").containsExactly("0.01", "0.01", "0.005", "0.005", "0.0025");
+        double first = Double.parseDouble(fx.queryString(
+                "SELECT val_loss FROM training_metrics WHERE job_id = ? AND epoch = 1", job));
+        double best = Double.parseDouble(fx.queryString("SELECT best_val_loss FROM training_jobs WHERE id = ?", job));
+        assertThat(best).as("it learns").isLessThan(first);
+
+        CheckpointCodec.Restored model = load(((Outcome.Completed) outcome).modelUri());
+        assertThat(model.state().lastCompletedEpoch()).isEqualTo(EPOCHS);
+        assertThat(model.network().getLayerWiseConfigurations().getEpochCount()).isEqualTo(EPOCHS);
+        assertThat(model.normalizer().getMean().length()).isEqualTo(6);
+    }
+
+    @ParameterizedTest(name = "{0} workers")
+    @ValueSource(ints = {1, 2, 3})
+    void aPausedAndResumedRunIsBitIdenticalToAnUninterruptedOne(int workers) throws Exception {
+        UUID straight = newJob(workers);
+        run(straight, 1, null);
+
+        UUID interrupted = newJob(workers);
+        pauseAndResume(interrupted, 1, 2);
+        String checkpointUri = fx.queryString("SELECT pause_checkpoint_path FROM training_jobs WHERE id = ?",
+                interrupted);
+        CheckpointCodec.Restored atPause = load(checkpointUri);
+        assertRestoresEverything(atPause, checkpoint(straight, "periodic", 2));
+
+        int attempt = fx.resume(interrupted);
+        Outcome resumed = run(interrupted, attempt, checkpointUri);
+
+        assertThat(resumed).isInstanceOf(Outcome.Completed.class);
+        assertThat(valLosses(interrupted)).isEqualTo(valLosses(straight));
+        assertThat(fx.queryStrings("SELECT DISTINCT attempt FROM training_metrics WHERE job_id = ? AND epoch > 2",
+                interrupted)).containsExactly("2");
+        assertSameModel(checkpoint(interrupted, "final", EPOCHS), checkpoint(straight, "final", EPOCHS));
+        // Once the first resumed epoch is committed, the pause checkpoint is released.
+        assertThat(fx.queryString("SELECT pause_checkpoint_path FROM training_jobs WHERE id = ?", interrupted)).isNull();
+        assertThat(Path.of(URI.create(checkpointUri))).doesNotExist();
+        assertThat(fx.queryString("SELECT deleted_at IS NOT NULL FROM checkpoints WHERE uri = ?", checkpointUri))
+                .isEqualTo("t");
+    }
+
+    @Test
+    void threePauseResumeCyclesEndWhereAnUninterruptedRunEnds() throws Exception {
+        UUID straight = newJob(2);
+        run(straight, 1, null);
+
+        UUID cycled = newJob(2);
+        int attempt = 1;
+        for (int pauseAt : new int[] {1, 2, 4}) {
+            pauseAndResume(cycled, attempt, pauseAt);
+            attempt = fx.resume(cycled);
+        }
+        Outcome last = run(cycled, attempt, fx.queryString(
+                "SELECT pause_checkpoint_path FROM training_jobs WHERE id = ?", cycled));
+
+        assertThat(last).isInstanceOf(Outcome.Completed.class);
+        assertThat(attempt).isEqualTo(4);
+        assertThat(valLosses(cycled)).isEqualTo(valLosses(straight));
+        assertSameModel(checkpoint(cycled, "final", EPOCHS), checkpoint(straight, "final", EPOCHS));
+        assertThat(fx.queryStrings("SELECT to_value FROM job_events WHERE job_id = ? AND event_type = 'status'"
+                + " ORDER BY id", cycled)).containsExactly("running", "pausing", "paused", "queued", "running",
+                "pausing", "paused", "queued", "running", "pausing", "paused", "queued", "running", "completed");
+    }
+
+    @Test
+    void aCheckpointThatDoesNotMatchItsCommittedChecksumFailsTheJob() throws Exception {
+        UUID job = newJob(2);
+        pauseAndResume(job, 1, 1);
+        String uri = fx.queryString("SELECT pause_checkpoint_path FROM training_jobs WHERE id = ?", job);
+        byte[] bytes = Files.readAllBytes(Path.of(URI.create(uri)));
+        bytes[bytes.length / 2] ^= 0x01;
+        Path file = Path.of(URI.create(uri));
+        Files.write(file, bytes);
+        // Without the local file system's CRC sidecar, as on S3: only our SHA-256 can tell.
+        Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
+        int attempt = fx.resume(job);
+
+        assertThatThrownBy(() -> run(job, attempt, uri))
+                .isInstanceOf(CheckpointMismatchException.class)
+                .hasMessageContaining("SHA-256");
+        // What TrainerMain does with any failure: FAILED with the reason, never a fresh start.
+        TrainerMain.recordFailure(fx.store(job, attempt), new CheckpointMismatchException("Pause checkpoint "
+                + uri + " has SHA-256 x, but y was committed"));
+        assertThat(status(job)).isEqualTo("failed");
+        assertThat(fx.queryString("SELECT error_message FROM training_jobs WHERE id = ?", job)).contains("SHA-256");
+        assertThat(fx.queryString("SELECT count(*) FROM training_metrics WHERE job_id = ? AND attempt = ?", job,
+                attempt)).isEqualTo("0");
+    }
+
+    @Test
+    void aStaleAttemptWritesNothing() throws Exception {
+        UUID job = newJob(1);
+        fx.update("UPDATE training_jobs SET attempt = 2 WHERE id = ?", job);
+        assertThatThrownBy(() -> run(job, 1, null))
+                .isInstanceOf(dev.pausable.trainer.db.StaleAttemptException.class);
+        assertThat(status(job)).isEqualTo("queued");
+    }
+
+    @Test
+    void aCancelAtAnEpochBoundaryIsRecorded() throws Exception {
+        UUID job = newJob(1);
+        fx.cancelWhenEpochRecorded(job, 2);
+        assertThat(run(job, 1, null)).isEqualTo(new Outcome.Cancelled(2));
+        fx.clearPauseTriggers(job);
+        assertThat(status(job)).isEqualTo("cancelled");
+        assertThat(fx.queryString("SELECT max(epoch) FROM training_metrics WHERE job_id = ?", job)).isEqualTo("2");
+    }
+
+    private static void assertRestoresEverything(CheckpointCodec.Restored paused, CheckpointCodec.Restored reference) {
+        assertSameModel(paused, reference);
+        TrainingState a = paused.state();
+        TrainingState b = reference.state();
+        assertThat(a.lastCompletedEpoch()).as("epoch counter").isEqualTo(b.lastCompletedEpoch()).isEqualTo(2);
+        assertThat(a.epochCount()).as("DL4J epoch count (schedule position)").isEqualTo(b.epochCount()).isEqualTo(2);
+        assertThat(a.iterationCount()).as("iteration count").isEqualTo(b.iterationCount()).isPositive();
+        assertThat(a.learningRate()).as("learning rate").isEqualTo(b.learningRate());
+        assertThat(a.bestValLoss()).as("best validation loss").isEqualTo(b.bestValLoss());
+        assertThat(a.bestEpoch()).as("best epoch").isEqualTo(b.bestEpoch());
+        assertThat(a.patienceCounter()).as("early-stopping patience counter").isEqualTo(b.patienceCounter());
+        assertThat(paused.normalizer().getMean().toDoubleVector()).isEqualTo(reference.normalizer().getMean()
+                .toDoubleVector());
+    }
+
+    private static void assertSameModel(CheckpointCodec.Restored a, CheckpointCodec.Restored b) {
+        MultiLayerNetwork x = a.network();
+        MultiLayerNetwork y = b.network();
+        assertThat(sha(x.params().toFloatVector())).as("weights, bit for bit").isEqualTo(sha(y.params().toFloatVector()));
+        assertThat(sha(x.getUpdater().getStateViewArray().toFloatVector())).as("updater state, bit for bit")
+                .isEqualTo(sha(y.getUpdater().getStateViewArray().toFloatVector()));
+    }
+
+    private static String sha(float[] values) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (float v : values) {
+                int bits = Float.floatToRawIntBits(v);
+                digest.update(new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits});
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
