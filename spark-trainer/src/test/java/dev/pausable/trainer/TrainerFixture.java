@@ -31,6 +31,11 @@ final class TrainerFixture {
     final DataSource dataSource;
     final SparkSession spark;
     final Path work;
+    final Process s3proxy;
+    final int s3Port;
+    /** A bucket on the real s3proxy, and one whose endpoint nothing listens on ("S3 is down"). */
+    static final String BUCKET = "training";
+    static final String DEAD_BUCKET = "unreachable";
 
     private TrainerFixture() throws IOException {
         work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "trainer-it")), "run")
@@ -42,6 +47,8 @@ final class TrainerFixture {
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .start();
         dataSource = postgres.getPostgresDatabase();
+        s3Port = freePort();
+        s3proxy = startS3proxy(work.resolve("s3"), s3Port);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         spark = SparkSession.builder()
                 .master("local[2]")
@@ -53,14 +60,85 @@ final class TrainerFixture {
                 .config(Trainer.CHECKPOINT_ROOT, work.resolve("checkpoints").toUri().toString())
                 .config(Trainer.DATASET_ROOT, work.resolve("datasets").toUri().toString())
                 .getOrCreate();
+        configureS3a(spark.sparkContext().hadoopConfiguration());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             spark.stop();
+            s3proxy.destroy();
             try {
                 postgres.close();
             } catch (IOException ignored) {
                 // JVM is exiting.
             }
         }));
+    }
+
+    private static final String ACCESS_KEY = "it-" + UUID.randomUUID();
+    private static final String SECRET_KEY = UUID.randomUUID().toString();
+
+    /** s3proxy with its filesystem backend, as its own JVM; returns once it answers on the port. */
+    private static Process startS3proxy(Path root, int port) throws IOException {
+        Path jar = Path.of(System.getProperty("s3proxyJar", "target/s3proxy/s3proxy-jar-with-dependencies.jar"));
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("s3proxy jar missing at " + jar + " (copied by the pre-integration-test phase)");
+        }
+        Files.createDirectories(root.resolve("blobs").resolve(BUCKET));
+        Path properties = root.resolve("s3proxy.properties");
+        Files.writeString(properties, String.join("\n",
+                "s3proxy.endpoint=http://127.0.0.1:" + port,
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=" + ACCESS_KEY,
+                "s3proxy.credential=" + SECRET_KEY,
+                "jclouds.provider=filesystem",
+                "jclouds.filesystem.basedir=" + root.resolve("blobs")));
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--properties", properties.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(root.resolve("s3proxy.log").toFile())
+                .start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("s3proxy exited; see " + root.resolve("s3proxy.log"));
+            }
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                return process;
+            } catch (IOException notYet) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+            }
+        }
+        process.destroy();
+        throw new IllegalStateException("s3proxy did not start on port " + port);
+    }
+
+    /** The bounded s3a settings of conf/spark-defaults.conf, pointed at the test's s3proxy. */
+    private void configureS3a(org.apache.hadoop.conf.Configuration hadoop) throws IOException {
+        hadoop.set("fs.s3a.endpoint", "http://127.0.0.1:" + s3Port);
+        hadoop.set("fs.s3a.access.key", ACCESS_KEY);
+        hadoop.set("fs.s3a.secret.key", SECRET_KEY);
+        hadoop.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+        hadoop.set("fs.s3a.path.style.access", "true");
+        hadoop.set("fs.s3a.connection.ssl.enabled", "false");
+        hadoop.set("fs.s3a.change.detection.mode", "client");
+        hadoop.set("fs.s3a.attempts.maximum", "2");
+        hadoop.set("fs.s3a.retry.limit", "2");
+        hadoop.set("fs.s3a.retry.interval", "500ms");
+        hadoop.set("fs.s3a.retry.throttle.limit", "2");
+        hadoop.set("fs.s3a.connection.establish.timeout", "5000");
+        hadoop.set("fs.s3a.connection.timeout", "10000");
+        hadoop.set("fs.s3a.bucket.probe", "0");
+        hadoop.set("fs.s3a.directory.marker.retention", "keep");
+        hadoop.set("fs.s3a.bucket." + DEAD_BUCKET + ".endpoint", "http://127.0.0.1:" + freePort());
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     static synchronized TrainerFixture get() {
