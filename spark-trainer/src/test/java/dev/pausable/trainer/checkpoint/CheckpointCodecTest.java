@@ -1,0 +1,65 @@
+package dev.pausable.trainer.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pausable.trainer.train.ModelFactory;
+import dev.pausable.trainer.train.TrainingConfig;
+import java.io.ByteArrayInputStream;
+import java.util.List;
+import java.util.UUID;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
+import org.nd4j.linalg.factory.Nd4j;
+
+class CheckpointCodecTest {
+
+    private static final TrainingConfig CONFIG = new TrainingConfig(UUID.randomUUID(), 4, 8, 0.01, 3, 1, 0.2,
+            List.of(5), "adam", new TrainingConfig.LrSchedule("exponential", 0.9, null), 2, 1, 0);
+
+    @Test
+    void roundTripsWeightsUpdaterCountersNormalizerAndState() throws Exception {
+        MultiLayerNetwork net = ModelFactory.create(CONFIG, 3, 2, false);
+        net.fit(new DataSet(Nd4j.rand(DataType.FLOAT, 8, 3), Nd4j.rand(DataType.FLOAT, 8, 2)));
+        net.getLayerWiseConfigurations().setEpochCount(7);
+        NormalizerStandardize normalizer = new NormalizerStandardize(
+                Nd4j.create(new double[] {1.5, 2.5, 3.5}, new long[] {1, 3}, DataType.DOUBLE),
+                Nd4j.create(new double[] {0.1, 0.2, 0.3}, new long[] {1, 3}, DataType.DOUBLE),
+                Nd4j.create(new double[] {10, 20}, new long[] {1, 2}, DataType.DOUBLE),
+                Nd4j.create(new double[] {1, 2}, new long[] {1, 2}, DataType.DOUBLE));
+        normalizer.fitLabel(true);
+        TrainingState state = new TrainingState(TrainingState.FORMAT_VERSION, "job", 2, 7, 42, 7, 0.125, 5, 2,
+                0.0047, 3, "abc", "1.0.0-M2.1");
+
+        byte[] bytes = CheckpointCodec.encode(net, normalizer, state);
+        CheckpointCodec.Restored restored = CheckpointCodec.decode(bytes);
+
+        assertThat(restored.state()).isEqualTo(state);
+        assertThat(restored.network().params().toFloatVector()).isEqualTo(net.params().toFloatVector());
+        assertThat(restored.network().getUpdater().getStateViewArray().toFloatVector())
+                .isEqualTo(net.getUpdater().getStateViewArray().toFloatVector());
+        assertThat(restored.network().getLayerWiseConfigurations().getEpochCount()).isEqualTo(7);
+        assertThat(restored.network().getLayerWiseConfigurations().getIterationCount())
+                .isEqualTo(net.getLayerWiseConfigurations().getIterationCount());
+        assertThat(restored.normalizer().getStd().toDoubleVector()).containsExactly(0.1, 0.2, 0.3);
+        assertThat(restored.normalizer().getLabelMean().toDoubleVector()).containsExactly(10.0, 20.0);
+
+        // Plain DL4J tooling can read the model from the same file.
+        MultiLayerNetwork plain = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), true);
+        assertThat(plain.params().toFloatVector()).isEqualTo(net.params().toFloatVector());
+    }
+
+    @Test
+    void refusesAnUnknownFormatVersion() throws Exception {
+        MultiLayerNetwork net = ModelFactory.create(CONFIG, 3, 2, false);
+        NormalizerStandardize normalizer = new NormalizerStandardize(Nd4j.zeros(DataType.DOUBLE, 1, 3),
+                Nd4j.ones(DataType.DOUBLE, 1, 3));
+        byte[] bytes = CheckpointCodec.encode(net, normalizer, new TrainingState(99, "job", 1, 1, 0, 0, null, 0, 0,
+                0.01, 3, "abc", "x"));
+        assertThatThrownBy(() -> CheckpointCodec.decode(bytes)).hasMessageContaining("format 99");
+    }
+}
