@@ -23,18 +23,18 @@ import org.flywaydb.core.Flyway;
  * What the trainer's integration tests share, started once per test JVM: a real PostgreSQL with the
  * project's migrations, a local Spark session, and file:// roots for datasets and checkpoints.
  */
-final class TrainerFixture {
+public final class TrainerFixture {
 
     private static TrainerFixture instance;
 
     final EmbeddedPostgres postgres;
     final DataSource dataSource;
-    final SparkSession spark;
-    final Path work;
+    public final SparkSession spark;
+    public final Path work;
     final Process s3proxy;
     final int s3Port;
     /** A bucket on the real s3proxy, and one whose endpoint nothing listens on ("S3 is down"). */
-    static final String BUCKET = "training";
+    public static final String BUCKET = "training";
     static final String DEAD_BUCKET = "unreachable";
 
     private TrainerFixture() throws IOException {
@@ -141,7 +141,7 @@ final class TrainerFixture {
         }
     }
 
-    static synchronized TrainerFixture get() {
+    public static synchronized TrainerFixture get() {
         if (instance == null) {
             try {
                 instance = new TrainerFixture();
@@ -152,16 +152,16 @@ final class TrainerFixture {
         return instance;
     }
 
-    String jdbcUrl() {
+    public String jdbcUrlForTests() {
         return postgres.getJdbcUrl("postgres", "postgres");
     }
 
-    JobStore store(UUID jobId, int attempt) {
-        return new JobStore(new Database(jdbcUrl(), null, null, Duration.ofSeconds(10)), jobId, attempt);
+    public JobStore store(UUID jobId, int attempt) {
+        return new JobStore(new Database(jdbcUrlForTests(), null, null, Duration.ofSeconds(10)), jobId, attempt);
     }
 
     /** Inserts a job as the control plane would have queued it. */
-    UUID insertJob(String type, String configJson, UUID datasetId, int totalEpochs) {
+    public UUID insertJob(String type, String configJson, UUID datasetId, int totalEpochs) {
         UUID id = UUID.randomUUID();
         update("""
                 INSERT INTO training_jobs (id, job_name, job_type, status, desired_state, config, dataset_id,
@@ -207,7 +207,7 @@ final class TrainerFixture {
         update("DROP TRIGGER IF EXISTS pause_" + jobId.toString().replace("-", "") + " ON training_jobs");
     }
 
-    int update(String sql, Object... params) {
+    public int update(String sql, Object... params) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
@@ -218,16 +218,16 @@ final class TrainerFixture {
         }
     }
 
-    String queryString(String sql, Object... params) {
+    public String queryString(String sql, Object... params) {
         List<String> values = queryStrings(sql, params);
         return values.isEmpty() ? null : values.get(0);
     }
 
-    int queryInt(String sql, Object... params) {
+    public int queryInt(String sql, Object... params) {
         return Integer.parseInt(queryString(sql, params));
     }
 
-    List<String> queryStrings(String sql, Object... params) {
+    public List<String> queryStrings(String sql, Object... params) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);

@@ -1,0 +1,216 @@
+package dev.pausable.trainer.bench;
+
+import dev.pausable.trainer.Trainer;
+import dev.pausable.trainer.TrainerArgs;
+import dev.pausable.trainer.TrainerFixture;
+import dev.pausable.trainer.checkpoint.CheckpointCodec;
+import dev.pausable.trainer.checkpoint.CheckpointStore;
+import dev.pausable.trainer.checkpoint.TrainingState;
+import dev.pausable.trainer.data.Standardization;
+import dev.pausable.trainer.data.TrainingData;
+import dev.pausable.trainer.db.StoredCheckpoint;
+import dev.pausable.trainer.train.ModelFactory;
+import dev.pausable.trainer.train.TrainingConfig;
+import dev.pausable.trainer.train.TrainingLoop;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Not a test: {@code mvn -Pbench verify -pl db,spark-trainer}. In one JVM, on the same data and
+ * configuration, runs plain DL4J ({@code SparkDl4jMultiLayer.fit} per epoch with one training
+ * master over cached DataSets) and our training loop (new master per epoch, in-task shuffling,
+ * ordered averaging, progress and intent in PostgreSQL, final checkpoint), alternating, and prints
+ * the throughput ratio; then checkpoint write/restore against raw PUT/GET of the same bytes to the
+ * same s3a store (s3proxy). Results also go to target/bench/trainer-benchmark.txt.
+ */
+class TrainerBenchmark {
+
+    private static final int ROWS = Integer.getInteger("bench.rows", 20_000);
+    private static final int EPOCHS = Integer.getInteger("bench.epochs", 4);
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
+    private static final int REPEATS = 5;
+
+    private final TrainerFixture fx = TrainerFixture.get();
+    private final List<String> report = new ArrayList<>();
+
+    @Test
+    void throughputAndCheckpointCost() throws Exception {
+        UUID generator = fx.insertJob("synthetic_data", "{\"num_samples\": " + ROWS + ", \"seed\": 1,"
+                + " \"num_receivers\": 8, \"partitions\": 4, \"area_size_m\": 1000, \"path_loss_exponent\": 3.0,"
+                + " \"shadowing_sigma_db\": 4.0, \"tx_power_dbm\": 30}", null, 0);
+        new Trainer(fx.spark, fx.store(generator, 1)).run(new TrainerArgs(generator, 1, null));
+        UUID dataset = UUID.fromString(fx.queryString("SELECT dataset_id FROM training_jobs WHERE id = ?", generator));
+        String configJson = """
+                {"dataset_id": "%s", "epochs": %d, "batch_size": 64, "learning_rate": 0.001, "seed": 5, "workers": 2,
+                 "validation_split": 0.2, "hidden_layers": [64, 64], "optimizer": "adam", "lr_schedule": {"type": "none"},
+                 "early_stop_patience": 0, "averaging_frequency": 5, "checkpoint_every_epochs": 0}"""
+                .formatted(dataset, EPOCHS);
+        TrainingConfig config = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .readValue(configJson, TrainingConfig.class);
+        String uri = fx.queryString("SELECT uri FROM datasets WHERE id = ?", dataset);
+        List<String> features = List.of("rss_0", "rss_1", "rss_2", "rss_3", "rss_4", "rss_5", "rss_6", "rss_7");
+        TrainingData data = TrainingData.load(fx.spark, uri, features, List.of("x", "y"), config.seed(),
+                config.validationSplit(), config.workers());
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(fx.spark.sparkContext());
+        fx.spark.conf().set(Trainer.CHECKPOINT_ROOT, "s3a://" + TrainerFixture.BUCKET + "/bench");
+        CheckpointStore store = new CheckpointStore("s3a://" + TrainerFixture.BUCKET + "/bench",
+                fx.spark.sparkContext().hadoopConfiguration());
+
+        // Warm-up: JIT, ND4J natives, Spark's first jobs.
+        plain(sc, data, config, 1);
+        long[] plainNanos = new long[ROUNDS];
+        long[] oursNanos = new long[ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
+            plainNanos[round] = plain(sc, data, config, EPOCHS);
+            oursNanos[round] = ours(sc, store, data, config, configJson, dataset);
+        }
+        double samples = (double) data.trainCount() * EPOCHS;
+        double plainRate = samples / (median(plainNanos) / 1e9);
+        double oursRate = samples / (median(oursNanos) / 1e9);
+        line("dataset: %d rows (%d train, %d validation), %d epochs, batch 64, 2 workers, local[2], %d rounds",
+                ROWS, data.trainCount(), data.validationCount(), EPOCHS, ROUNDS);
+        line("plain SparkDl4jMultiLayer.fit: %.0f samples/s (median of %s ms)", plainRate, ms(plainNanos));
+        line("pausable training loop:        %.0f samples/s (median of %s ms)", oursRate, ms(oursNanos));
+        line("throughput ratio ours/plain:   %.3f (goal >= 0.98)", oursRate / plainRate);
+
+        checkpointCost(store, data, config);
+        Path out = Path.of("target", "bench");
+        Files.createDirectories(out);
+        Files.write(out.resolve("trainer-benchmark.txt"), report);
+    }
+
+    /** DL4J's usual way: one master for all epochs, DataSets built once and cached. */
+    private long plain(JavaSparkContext sc, TrainingData data, TrainingConfig config, int epochs) {
+        Standardization stats = data.standardization();
+        JavaRDD<DataSet> batches = data.epochBatches(config.seed(), 1, config.batchSize(), stats)
+                .persist(StorageLevel.MEMORY_ONLY());
+        batches.count();
+        List<DataSet> validation = data.validationBatches(1024, stats);
+        MultiLayerNetwork net = ModelFactory.create(config, 8, 2, false);
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(config.workers(),
+                config.batchSize())
+                .batchSizePerWorker(config.batchSize())
+                .averagingFrequency(config.averagingFrequency())
+                .saveUpdater(true)
+                .repartionData(Repartition.Never)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .storageLevel(StorageLevel.MEMORY_ONLY())
+                .rngSeed(config.seed())
+                .build();
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
+        long started = System.nanoTime();
+        List<Long> fits = new ArrayList<>();
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            long fitStarted = System.nanoTime();
+            sparkNet.fit(batches);
+            fits.add((System.nanoTime() - fitStarted) / 1_000_000);
+            double sum = 0;
+            for (DataSet batch : validation) {
+                sum += net.score(batch, false) * batch.numExamples();
+            }
+            if (Double.isNaN(sum)) {
+                throw new IllegalStateException("diverged");
+            }
+        }
+        long took = System.nanoTime() - started;
+        batches.unpersist(false);
+        line("  plain fit ms per epoch: %s", fits);
+        return took;
+    }
+
+    /** Our loop end to end for a fresh job: the same epochs plus DB writes and the final checkpoint. */
+    private long ours(JavaSparkContext sc, CheckpointStore store, TrainingData data, TrainingConfig config,
+                      String configJson, UUID dataset) throws Exception {
+        UUID job = fx.insertJob("training", configJson, dataset, EPOCHS);
+        var jobStore = fx.store(job, 1);
+        jobStore.markRunning("bench");
+        var row = jobStore.load();
+        long started = System.nanoTime();
+        new TrainingLoop(sc, jobStore, store, row, config, "bench").run(data);
+        long took = System.nanoTime() - started;
+        line("  ours fit ms per epoch:  %s", fx.queryStrings(
+                "SELECT duration_ms FROM training_metrics WHERE job_id = ? ORDER BY epoch", job));
+        return took;
+    }
+
+    private void checkpointCost(CheckpointStore store, TrainingData data, TrainingConfig config) throws Exception {
+        MultiLayerNetwork net = ModelFactory.create(config, 8, 2, false);
+        Standardization stats = data.standardization();
+        TrainingState state = new TrainingState(TrainingState.FORMAT_VERSION, "bench", 1, 1, 0, 0, 1.0, 1, 0,
+                0.001, 5, "bench", "1.0.0-M2.1");
+        byte[] sample = CheckpointCodec.encode(net, stats.toNormalizer(), state);
+        FileSystem fs = new org.apache.hadoop.fs.Path(URI.create(store.uriFor(UUID.randomUUID(), "x")))
+                .getFileSystem(fx.spark.sparkContext().hadoopConfiguration());
+        long[] write = new long[REPEATS];
+        long[] put = new long[REPEATS];
+        long[] restore = new long[REPEATS];
+        long[] get = new long[REPEATS];
+        for (int i = 0; i < REPEATS; i++) {
+            UUID job = UUID.randomUUID();
+            long t0 = System.nanoTime();
+            StoredCheckpoint stored = store.write(store.uriFor(job, "ckpt.zip"),
+                    1, CheckpointCodec.encode(net, stats.toNormalizer(), state));
+            write[i] = System.nanoTime() - t0;
+
+            org.apache.hadoop.fs.Path raw = new org.apache.hadoop.fs.Path(URI.create(store.uriFor(job, "raw.bin")));
+            t0 = System.nanoTime();
+            try (OutputStream out = fs.create(raw, false)) {
+                out.write(sample);
+            }
+            put[i] = System.nanoTime() - t0;
+
+            t0 = System.nanoTime();
+            CheckpointCodec.decode(store.readVerified(stored.uri(), stored.sizeBytes(), stored.sha256()));
+            restore[i] = System.nanoTime() - t0;
+
+            t0 = System.nanoTime();
+            try (InputStream in = fs.open(raw)) {
+                in.readAllBytes();
+            }
+            get[i] = System.nanoTime() - t0;
+        }
+        line("checkpoint: %d bytes; write (encode + SHA-256 + PUT) %.1f ms vs raw PUT %.1f ms: ratio %.2f",
+                sample.length, median(write) / 1e6, median(put) / 1e6, (double) median(write) / median(put));
+        line("checkpoint: restore (GET + verify + decode) %.1f ms vs raw GET %.1f ms: ratio %.2f",
+                median(restore) / 1e6, median(get) / 1e6, (double) median(restore) / median(get));
+    }
+
+    private void line(String format, Object... args) {
+        String text = String.format(Locale.ROOT, format, args);
+        System.out.println("BENCH " + text);
+        report.add(text);
+    }
+
+    /** The median; for an even count the mean of the middle two. */
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    private static String ms(long[] values) {
+        return Arrays.toString(Arrays.stream(values).map(v -> v / 1_000_000).toArray());
+    }
+}
