@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pausable.trainer.train.Outcome;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -22,13 +21,8 @@ class S3CheckpointIT {
     private final TrainerFixture fx = TrainerFixture.get();
 
     @BeforeAll
-    static void dataset() throws Exception {
-        TrainerFixture fx = TrainerFixture.get();
-        UUID job = fx.insertJob("synthetic_data", "{\"num_samples\": 1200, \"seed\": 9, \"num_receivers\": 4,"
-                + " \"partitions\": 2, \"area_size_m\": 300, \"path_loss_exponent\": 3.0,"
-                + " \"shadowing_sigma_db\": 2.0, \"tx_power_dbm\": 20}", null, 0);
-        new Trainer(fx.spark, fx.store(job, 1)).run(new TrainerArgs(job, 1, null));
-        dataset = UUID.fromString(fx.queryString("SELECT dataset_id FROM training_jobs WHERE id = ?", job));
+    static void dataset() {
+        dataset = TrainerFixture.get().generateDataset(1200, 4, 300, 2.0);
     }
 
     @AfterEach

@@ -171,6 +171,20 @@ public final class TrainerFixture {
         return id;
     }
 
+    /** Runs a synthetic-data job (seed 1, 4 partitions) and returns the dataset it registered. */
+    public UUID generateDataset(int rows, int receivers, double areaSizeM, double shadowingSigmaDb) {
+        UUID job = insertJob("synthetic_data", String.format(java.util.Locale.ROOT, "{\"num_samples\": %d,"
+                + " \"seed\": 1, \"num_receivers\": %d, \"partitions\": 4, \"area_size_m\": %s,"
+                + " \"path_loss_exponent\": 3.0, \"shadowing_sigma_db\": %s, \"tx_power_dbm\": 20}",
+                rows, receivers, areaSizeM, shadowingSigmaDb), null, 0);
+        try {
+            new Trainer(spark, store(job, 1)).run(new TrainerArgs(job, 1, null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return UUID.fromString(queryString("SELECT dataset_id FROM training_jobs WHERE id = ?", job));
+    }
+
     /** What the control plane's resume does: PAUSED -> QUEUED with the next attempt. */
     int resume(UUID jobId) {
         update("""

@@ -32,13 +32,8 @@ class TrainingIT {
     private final TrainerFixture fx = TrainerFixture.get();
 
     @BeforeAll
-    static void generateDataset() throws Exception {
-        TrainerFixture fx = TrainerFixture.get();
-        UUID job = fx.insertJob("synthetic_data", "{\"num_samples\": 2400, \"seed\": 5, \"num_receivers\": 6,"
-                + " \"partitions\": 3, \"area_size_m\": 400, \"path_loss_exponent\": 3.0,"
-                + " \"shadowing_sigma_db\": 2.0, \"tx_power_dbm\": 20}", null, 0);
-        new Trainer(fx.spark, fx.store(job, 1)).run(new TrainerArgs(job, 1, null));
-        dataset = UUID.fromString(fx.queryString("SELECT dataset_id FROM training_jobs WHERE id = ?", job));
+    static void generateDataset() {
+        dataset = TrainerFixture.get().generateDataset(2400, 6, 400, 2.0);
     }
 
     private static String config(int workers) {

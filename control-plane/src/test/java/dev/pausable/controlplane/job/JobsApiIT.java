@@ -221,22 +221,22 @@ class JobsApiIT extends ApiITBase {
     @ParameterizedTest
     @ValueSource(strings = {"pending", "queued", "pausing", "paused", "cancelling", "completed", "failed", "cancelled"})
     void pausingAJobThatIsNotRunningIsRefused(String status) {
-        UUID job = createTrainingJob(registerDataset(), 5);
-        forceStatus(job, status);
-        Http.Response response = http.post(JOBS + "/" + job + "/pause", null);
-        assertProblem(response, 400);
-        assertThat(response.detail()).isEqualTo("Cannot pause job in status '" + status + "'");
-        assertThat(status(job)).isEqualTo(status);
+        assertRefusedInStatus(status, "/pause", "Cannot pause job in status '" + status + "'");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"pending", "queued", "running", "pausing", "cancelling", "completed", "failed", "cancelled"})
     void resumingAJobThatIsNotPausedIsRefused(String status) {
+        assertRefusedInStatus(status, "/resume", "Cannot resume job in status '" + status + "'");
+    }
+
+    /** A job forced into {@code status} refuses the intent with exactly {@code detail} and stays put. */
+    private void assertRefusedInStatus(String status, String intent, String detail) {
         UUID job = createTrainingJob(registerDataset(), 5);
         forceStatus(job, status);
-        Http.Response response = http.post(JOBS + "/" + job + "/resume", null);
+        Http.Response response = http.post(JOBS + "/" + job + intent, null);
         assertProblem(response, 400);
-        assertThat(response.detail()).isEqualTo("Cannot resume job in status '" + status + "'");
+        assertThat(response.detail()).isEqualTo(detail);
         assertThat(status(job)).isEqualTo(status);
     }
 

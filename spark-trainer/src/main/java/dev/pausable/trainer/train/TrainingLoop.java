@@ -154,17 +154,20 @@ public final class TrainingLoop {
      * reused across epochs (or rebuilt after a restore) would not reproduce the epochs' splits.
      */
     private ParameterAveragingTrainingMaster masterFor(int epoch) {
-        ParameterAveragingTrainingMaster.Builder builder =
-                new ParameterAveragingTrainingMaster.Builder(config.workers(), config.batchSize())
-                        .batchSizePerWorker(config.batchSize())
-                        .averagingFrequency(config.averagingFrequency())
-                        .saveUpdater(true)
-                        .repartionData(Repartition.Never)
-                        .rddTrainingApproach(RDDTrainingApproach.Direct)
-                        .storageLevel(StorageLevel.MEMORY_ONLY())
-                        .workerPrefetchNumBatches(0)
-                        .rngSeed(Seeds.mix(config.seed(), Seeds.MASTER, epoch));
-        return new OrderedParameterAveragingMaster(builder);
+        return new OrderedParameterAveragingMaster(masterSettings(config, Seeds.mix(config.seed(), Seeds.MASTER, epoch)));
+    }
+
+    /** The parameter-averaging settings of a job: pre-partitioned data, updater state kept. */
+    public static ParameterAveragingTrainingMaster.Builder masterSettings(TrainingConfig config, long rngSeed) {
+        return new ParameterAveragingTrainingMaster.Builder(config.workers(), config.batchSize())
+                .batchSizePerWorker(config.batchSize())
+                .averagingFrequency(config.averagingFrequency())
+                .saveUpdater(true)
+                .repartionData(Repartition.Never)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .storageLevel(StorageLevel.MEMORY_ONLY())
+                .workerPrefetchNumBatches(0)
+                .rngSeed(rngSeed);
     }
 
     /** Mean loss over the validation split, scored on the driver's network (never the broadcast one). */

@@ -1,7 +1,6 @@
 package dev.pausable.trainer.bench;
 
 import dev.pausable.trainer.Trainer;
-import dev.pausable.trainer.TrainerArgs;
 import dev.pausable.trainer.TrainerFixture;
 import dev.pausable.trainer.checkpoint.CheckpointCodec;
 import dev.pausable.trainer.checkpoint.CheckpointStore;
@@ -29,8 +28,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.junit.jupiter.api.Test;
@@ -56,11 +53,7 @@ class TrainerBenchmark {
 
     @Test
     void throughputAndCheckpointCost() throws Exception {
-        UUID generator = fx.insertJob("synthetic_data", "{\"num_samples\": " + ROWS + ", \"seed\": 1,"
-                + " \"num_receivers\": 8, \"partitions\": 4, \"area_size_m\": 1000, \"path_loss_exponent\": 3.0,"
-                + " \"shadowing_sigma_db\": 4.0, \"tx_power_dbm\": 30}", null, 0);
-        new Trainer(fx.spark, fx.store(generator, 1)).run(new TrainerArgs(generator, 1, null));
-        UUID dataset = UUID.fromString(fx.queryString("SELECT dataset_id FROM training_jobs WHERE id = ?", generator));
+        UUID dataset = fx.generateDataset(ROWS, 8, 1000, 4.0);
         String configJson = """
                 {"dataset_id": "%s", "epochs": %d, "batch_size": 64, "learning_rate": 0.001, "seed": 5, "workers": 2,
                  "validation_split": 0.2, "hidden_layers": [64, 64], "optimizer": "adam", "lr_schedule": {"type": "none"},
@@ -111,16 +104,8 @@ class TrainerBenchmark {
         batches.count();
         List<DataSet> validation = data.validationBatches(1024, stats);
         MultiLayerNetwork net = ModelFactory.create(config, 8, 2, false);
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(config.workers(),
-                config.batchSize())
-                .batchSizePerWorker(config.batchSize())
-                .averagingFrequency(config.averagingFrequency())
-                .saveUpdater(true)
-                .repartionData(Repartition.Never)
-                .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .storageLevel(StorageLevel.MEMORY_ONLY())
-                .rngSeed(config.seed())
-                .build();
+        // Same settings as ours, but DL4J's own master, reused across epochs.
+        ParameterAveragingTrainingMaster master = TrainingLoop.masterSettings(config, config.seed()).build();
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
         List<Long> fits = new ArrayList<>();
         for (int epoch = 1; epoch <= epochs; epoch++) {
