@@ -41,8 +41,8 @@ public final class TrainerMain {
         SparkSession spark = SparkSession.builder().appName("pausable-" + args.jobId() + "-a" + args.attempt())
                 .getOrCreate();
         JobStore store = null;
-        try {
-            store = new JobStore(database(spark.sparkContext().getConf()), args.jobId(), args.attempt());
+        try (Database db = database(spark.sparkContext().getConf())) {
+            store = new JobStore(db, args.jobId(), args.attempt());
             Outcome outcome = new Trainer(spark, store).run(args);
             log.info("Job {} attempt {}: {}", args.jobId(), args.attempt(), outcome);
             return 0;

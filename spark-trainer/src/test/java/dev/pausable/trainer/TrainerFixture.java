@@ -29,6 +29,7 @@ public final class TrainerFixture {
 
     final EmbeddedPostgres postgres;
     final DataSource dataSource;
+    private final Database database;
     public final SparkSession spark;
     public final Path work;
     final Process s3proxy;
@@ -50,6 +51,7 @@ public final class TrainerFixture {
         s3Port = freePort();
         s3proxy = startS3proxy(work.resolve("s3"), s3Port);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        database = new Database(jdbcUrlForTests(), null, null, Duration.ofSeconds(10));
         spark = SparkSession.builder()
                 .master("local[2]")
                 .appName("trainer-it")
@@ -156,8 +158,9 @@ public final class TrainerFixture {
         return postgres.getJdbcUrl("postgres", "postgres");
     }
 
+    /** Stores share one connection, as one driver's writes do. */
     public JobStore store(UUID jobId, int attempt) {
-        return new JobStore(new Database(jdbcUrlForTests(), null, null, Duration.ofSeconds(10)), jobId, attempt);
+        return new JobStore(database, jobId, attempt);
     }
 
     /** Inserts a job as the control plane would have queued it. */

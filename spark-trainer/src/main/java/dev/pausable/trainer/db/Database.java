@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Short-lived JDBC connections with a retry deadline: the trainer needs PostgreSQL only between
- * epochs, so a brief outage (failover, restart) costs a wait, not the job.
+ * One JDBC connection, reopened when it breaks, with a retry deadline: the trainer needs PostgreSQL
+ * only between epochs, so a brief outage (failover, restart) costs a wait, not the job.
  */
-public final class Database {
+public final class Database implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
@@ -25,6 +25,7 @@ public final class Database {
     private final String url;
     private final Properties credentials;
     private final Duration retryDeadline;
+    private Connection connection;
 
     public Database(String url, String user, String password, Duration retryDeadline) {
         this.url = url;
@@ -42,28 +43,56 @@ public final class Database {
     }
 
     /** Runs {@code work} in a transaction, retrying on connection failures until the deadline. */
-    public <T> T inTransaction(Work<T> work) {
+    public synchronized <T> T inTransaction(Work<T> work) {
         long deadline = System.nanoTime() + retryDeadline.toNanos();
         long backoffMillis = 200;
         while (true) {
-            try (Connection connection = DriverManager.getConnection(url, credentials)) {
-                connection.setAutoCommit(false);
+            try {
+                Connection c = connection();
                 try {
-                    T result = work.run(connection);
-                    connection.commit();
+                    T result = work.run(c);
+                    c.commit();
                     return result;
                 } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(connection);
+                    rollbackQuietly(c);
                     throw e;
                 }
             } catch (SQLException e) {
-                if (!isConnectionFailure(e) || System.nanoTime() > deadline) {
+                if (!isConnectionFailure(e)) {
+                    throw new IllegalStateException("Database operation failed: " + e.getMessage(), e);
+                }
+                closeQuietly();
+                if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("Database operation failed: " + e.getMessage(), e);
                 }
                 log.warn("PostgreSQL unreachable ({}); retrying in {} ms", e.getMessage(), backoffMillis);
                 sleep(backoffMillis);
                 backoffMillis = Math.min(backoffMillis * 2, 5_000);
             }
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = DriverManager.getConnection(url, credentials);
+            connection.setAutoCommit(false);
+        }
+        return connection;
+    }
+
+    @Override
+    public synchronized void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // Already broken.
+            }
+            connection = null;
         }
     }
 

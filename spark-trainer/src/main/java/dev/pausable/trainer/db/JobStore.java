@@ -97,7 +97,8 @@ public class JobStore {
             try (PreparedStatement metrics = c.prepareStatement("""
                     INSERT INTO training_metrics (job_id, attempt, epoch, train_loss, val_loss, learning_rate,
                                                   duration_ms, samples_per_second, iteration_count)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (job_id, attempt, epoch) DO NOTHING""")) {
                 metrics.setObject(1, jobId);
                 metrics.setInt(2, attempt);
                 metrics.setInt(3, epoch.epoch());

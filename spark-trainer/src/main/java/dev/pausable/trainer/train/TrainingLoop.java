@@ -78,9 +78,8 @@ public final class TrainingLoop {
                     null, 0, 0, config.learningRate(), config.seed(), configHash, DL4J_VERSION);
         }
         List<DataSet> validation = data.validationBatches(VALIDATION_BATCH, stats);
-        Double best = state.bestValLoss();
-        int bestEpoch = state.bestEpoch();
-        int patience = state.patienceCounter();
+        EarlyStopping stopping = new EarlyStopping(config.earlyStopPatience(), state.bestValLoss(), state.bestEpoch(),
+                state.patienceCounter());
 
         for (int epoch = state.lastCompletedEpoch() + 1; epoch <= job.totalEpochs(); epoch++) {
             double learningRate = ModelFactory.learningRateAt(config,
@@ -94,16 +93,10 @@ public final class TrainingLoop {
             double trainLoss = sparkNet.getScore();
             double valLoss = validationLoss(net, validation);
 
-            if (best == null || valLoss < best) {
-                best = valLoss;
-                bestEpoch = epoch;
-                patience = 0;
-            } else {
-                patience++;
-            }
+            stopping.record(epoch, valLoss);
             MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
             String intent = store.recordEpoch(new EpochRecord(epoch, 100.0 * epoch / job.totalEpochs(), trainLoss,
-                    valLoss, learningRate, best, bestEpoch, durationMs,
+                    valLoss, learningRate, stopping.best(), stopping.bestEpoch(), durationMs,
                     data.trainCount() * 1000.0 / Math.max(1, durationMs), conf.getIterationCount()));
             log.info("Epoch {}/{}: train_loss={} val_loss={} lr={} ({} ms)", epoch, job.totalEpochs(), trainLoss,
                     valLoss, learningRate, durationMs);
@@ -112,10 +105,11 @@ public final class TrainingLoop {
                 resumedFrom = null;
             }
             state = new TrainingState(TrainingState.FORMAT_VERSION, job.id().toString(), store.attempt(), epoch,
-                    conf.getIterationCount(), conf.getEpochCount(), best, bestEpoch, patience, learningRate,
+                    conf.getIterationCount(), conf.getEpochCount(), stopping.best(), stopping.bestEpoch(),
+                    stopping.sinceImprovement(), learningRate,
                     config.seed(), configHash, DL4J_VERSION);
 
-            boolean earlyStop = config.earlyStopPatience() > 0 && patience >= config.earlyStopPatience();
+            boolean earlyStop = stopping.shouldStop();
             boolean last = epoch == job.totalEpochs() || earlyStop;
             if ("cancelled".equals(intent)) {
                 store.cancel("cancelled after epoch " + epoch);
@@ -135,7 +129,8 @@ public final class TrainingLoop {
             if (last) {
                 StoredCheckpoint model = write(net, stats, state,
                         String.format("model-final-attempt-%d.zip", store.attempt()));
-                String reason = earlyStop ? "early stopping after epoch " + epoch + " (best epoch " + bestEpoch + ")"
+                String reason = earlyStop
+                        ? "early stopping after epoch " + epoch + " (best epoch " + stopping.bestEpoch() + ")"
                         : "completed " + epoch + " epochs";
                 store.complete(model, reason);
                 return new Outcome.Completed(epoch, model.uri(), earlyStop);
