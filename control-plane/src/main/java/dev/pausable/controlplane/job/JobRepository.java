@@ -113,6 +113,23 @@ public class JobRepository {
         return new Transition(id, expectedAttempt, to, EnumSet.copyOf(Arrays.asList(from)));
     }
 
+    /**
+     * Marks FAILED the job whose current submission is {@code submissionId} if it still waits on
+     * that driver (not yet terminal or paused); audited as the launcher. Returns whether it did.
+     */
+    public boolean failUnfinishedSubmission(String submissionId, String reason) {
+        return jdbc.sql("""
+                        WITH audit AS (SELECT set_config('pausable.actor', 'launcher', true),
+                                              set_config('pausable.reason', :reason, true))
+                        UPDATE training_jobs SET status = 'failed', error_message = :reason, completed_at = now()
+                        FROM audit
+                        WHERE submission_id = :submission
+                          AND status IN ('pending', 'queued', 'running', 'pausing', 'cancelling')""")
+                .param("reason", reason)
+                .param("submission", submissionId)
+                .update() == 1;
+    }
+
     /** Deletes the job if, and only if, it is in a terminal status. */
     public boolean deleteTerminal(UUID id) {
         return jdbc.sql("DELETE FROM training_jobs WHERE id = :id AND status IN (:terminal)")

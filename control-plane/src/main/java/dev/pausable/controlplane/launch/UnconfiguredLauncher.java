@@ -1,17 +1,14 @@
 package dev.pausable.controlplane.launch;
 
-import org.springframework.stereotype.Component;
-
 /**
  * The launcher in force until a Spark launcher is configured: every submission fails with a
  * reason the operator can act on, so no job waits in QUEUED for a driver that will never come.
  */
-@Component
 class UnconfiguredLauncher implements JobLauncher {
 
     @Override
     public String submit(LaunchRequest request) throws LaunchException {
-        throw new LaunchException("No Spark launcher is configured for this control plane");
+        throw new LaunchException("No Spark launcher is configured for this control plane (set pausable.spark.home)");
     }
 
     @Override

@@ -1,0 +1,28 @@
+package dev.pausable.controlplane.launch;
+
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/** spark-submit when SPARK_HOME is configured ({@code pausable.spark.home}); otherwise no launcher. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SparkProperties.class)
+class LaunchConfiguration {
+
+    @Bean
+    JobLauncher jobLauncher(SparkProperties spark, DataSource dataSource, Environment environment,
+                            SubmissionEndings endings) {
+        if (spark.home() == null) {
+            return new UnconfiguredLauncher();
+        }
+        if (!(dataSource instanceof HikariDataSource hikari)) {
+            throw new IllegalStateException("Cannot tell the trainer where the database is: "
+                    + dataSource.getClass().getName());
+        }
+        return new SparkJobLauncher(spark, new SubmitCommand.DatabaseTarget(hikari.getJdbcUrl(),
+                hikari.getUsername(), environment.getProperty("spring.datasource.password")), endings::ended);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.pausable.controlplane.launch;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one submission passes to spark-submit, built by pure functions so each rule is testable:
+ * the trainer's arguments, the Spark settings (operator defaults, then per-job overrides minus the
+ * denylist), and the environment that carries the database settings (never the command line).
+ */
+public record SubmitCommand(String appName, String mainClass, String appResource, String master, String deployMode,
+                            Map<String, String> conf, List<String> appArgs, Map<String, String> environment) {
+
+    public static final String MAIN_CLASS = "dev.pausable.trainer.TrainerMain";
+
+    /** Settings a job can never override: they decide where it runs, what it reads and who it is. */
+    public static final Set<String> DENIED = Set.of(
+            "spark.master", "spark.submit.deployMode", "spark.app.name", "spark.jars", "spark.driver.extraClassPath",
+            "spark.executor.extraClassPath", "spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions",
+            "spark.pausable.checkpointRoot", "spark.pausable.datasetRoot", "spark.pausable.db.url",
+            "spark.pausable.db.user", "spark.pausable.db.password", "spark.kubernetes.container.image",
+            "spark.yarn.queue", "spark.yarn.principal", "spark.yarn.keytab");
+
+    public static SubmitCommand of(LaunchRequest request, SparkProperties spark, DatabaseTarget database,
+                                   Map<String, String> jobOverrides) {
+        return new SubmitCommand(request.submissionId(), MAIN_CLASS, spark.trainerJar().toAbsolutePath().toString(),
+                spark.master(), spark.deployMode(), conf(spark, jobOverrides), appArgs(request),
+                environment(database));
+    }
+
+    static List<String> appArgs(LaunchRequest request) {
+        List<String> args = new ArrayList<>(List.of("--job-id", request.jobId().toString(),
+                "--attempt", Integer.toString(request.attempt())));
+        if (request.checkpoint() != null) {
+            args.add("--checkpoint");
+            args.add(request.checkpoint().uri());
+        }
+        return args;
+    }
+
+    static Map<String, String> conf(SparkProperties spark, Map<String, String> jobOverrides) {
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("spark.pausable.checkpointRoot", storageUri(spark.checkpointRoot()));
+        conf.put("spark.pausable.datasetRoot", storageUri(spark.datasetRoot()));
+        conf.putAll(spark.conf());
+        for (Map.Entry<String, String> override : jobOverrides.entrySet()) {
+            if (!isDenied(override.getKey(), spark)) {
+                conf.put(override.getKey(), override.getValue());
+            }
+        }
+        return conf;
+    }
+
+    static boolean isDenied(String key, SparkProperties spark) {
+        return DENIED.contains(key) || spark.denied().contains(key) || key.startsWith("spark.hadoop.fs.s3a.")
+                && (key.endsWith(".access.key") || key.endsWith(".secret.key"));
+    }
+
+    /** A URI stays as it is; a plain path becomes an absolute file:// URI the driver can use. */
+    static String storageUri(String location) {
+        if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+            return location;
+        }
+        return Path.of(location).toAbsolutePath().normalize().toUri().toString();
+    }
+
+    static Map<String, String> environment(DatabaseTarget database) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PAUSABLE_DB_URL", database.url());
+        if (database.user() != null) {
+            env.put("PAUSABLE_DB_USER", database.user());
+        }
+        if (database.password() != null) {
+            env.put("PAUSABLE_DB_PASSWORD", database.password());
+        }
+        return env;
+    }
+
+    /** Never prints the environment: it carries the database password. */
+    @Override
+    public String toString() {
+        return "SubmitCommand[" + appName + " " + mainClass + " " + appResource + " on " + master + " (" + deployMode
+                + "), conf=" + conf + ", args=" + appArgs + ", environment=" + environment.keySet() + "]";
+    }
+
+    /** Where the trainer finds PostgreSQL: the control plane's own database. */
+    public record DatabaseTarget(String url, String user, String password) {
+
+        @Override
+        public String toString() {
+            return "DatabaseTarget[url=" + url + ", user=" + user + ", password=" + (password == null ? "none" : "***")
+                    + "]";
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.pausable.controlplane.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pausable.controlplane.job.JobType;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class SubmitCommandTest {
+
+    private static final UUID JOB = UUID.fromString("00000000-0000-0000-0000-000000000007");
+    private static final SparkProperties SPARK = new SparkProperties(Path.of("/opt/spark"), Path.of("/opt/trainer.jar"),
+            "spark://m:7077", "cluster", "s3a://b/checkpoints", "/data/datasets", Path.of("logs"),
+            Map.of("spark.executor.memory", "4g"), List.of("spark.executor.cores"));
+    private static final SubmitCommand.DatabaseTarget DB =
+            new SubmitCommand.DatabaseTarget("jdbc:postgresql://db/p", "ops", "s3cret");
+
+    @Test
+    void aFirstRunCarriesJobAndAttemptOnly() {
+        SubmitCommand command = SubmitCommand.of(new LaunchRequest(JOB, 1, SubmissionTag.of(JOB, 1), JobType.TRAINING,
+                null), SPARK, DB, Map.of());
+        assertThat(command.appName()).isEqualTo("pausable-" + JOB + "-a1");
+        assertThat(command.mainClass()).isEqualTo("dev.pausable.trainer.TrainerMain");
+        assertThat(command.appResource()).isEqualTo("/opt/trainer.jar");
+        assertThat(command.master()).isEqualTo("spark://m:7077");
+        assertThat(command.deployMode()).isEqualTo("cluster");
+        assertThat(command.appArgs()).containsExactly("--job-id", JOB.toString(), "--attempt", "1");
+    }
+
+    @Test
+    void aResumeNamesTheCommittedCheckpoint() {
+        LaunchRequest resume = new LaunchRequest(JOB, 3, SubmissionTag.of(JOB, 3), JobType.TRAINING,
+                new LaunchRequest.PauseCheckpoint("s3a://b/c/epoch-0004-attempt-2.zip", "a".repeat(64), 10, 4));
+        assertThat(SubmitCommand.appArgs(resume)).containsExactly("--job-id", JOB.toString(), "--attempt", "3",
+                "--checkpoint", "s3a://b/c/epoch-0004-attempt-2.zip");
+    }
+
+    @Test
+    void operatorDefaultsThenJobOverridesMinusTheDenylist() {
+        Map<String, String> conf = SubmitCommand.conf(SPARK, Map.of(
+                "spark.executor.memory", "8g",
+                "spark.master", "local[*]",
+                "spark.executor.cores", "64",
+                "spark.pausable.checkpointRoot", "file:///tmp/elsewhere",
+                "spark.hadoop.fs.s3a.secret.key", "x",
+                "spark.sql.shuffle.partitions", "8"));
+        assertThat(conf).containsEntry("spark.executor.memory", "8g")
+                .containsEntry("spark.sql.shuffle.partitions", "8")
+                .containsEntry("spark.pausable.checkpointRoot", "s3a://b/checkpoints")
+                .containsEntry("spark.pausable.datasetRoot", "file:///data/datasets")
+                .doesNotContainKeys("spark.master", "spark.executor.cores", "spark.hadoop.fs.s3a.secret.key");
+    }
+
+    @Test
+    void databaseSettingsTravelInTheEnvironmentNeverInArgumentsOrLogs() {
+        SubmitCommand command = SubmitCommand.of(new LaunchRequest(JOB, 1, "t", JobType.TRAINING, null), SPARK, DB,
+                Map.of());
+        assertThat(command.environment()).containsEntry("PAUSABLE_DB_URL", "jdbc:postgresql://db/p")
+                .containsEntry("PAUSABLE_DB_USER", "ops").containsEntry("PAUSABLE_DB_PASSWORD", "s3cret");
+        assertThat(String.join(" ", command.appArgs()) + command.conf()).doesNotContain("s3cret");
+        assertThat(DB.toString()).doesNotContain("s3cret");
+        assertThat(command.toString()).doesNotContain("s3cret").contains("PAUSABLE_DB_PASSWORD");
+    }
+}
