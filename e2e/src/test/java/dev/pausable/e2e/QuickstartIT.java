@@ -1,0 +1,78 @@
+package dev.pausable.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The quickstart's contract: {@code submit/quickstart.sh --port P --data-dir D --no-demo} starts the
+ * stack, prints the API, DB and S3 lines, keeps everything under D, and SIGTERM stops all of it.
+ */
+class QuickstartIT {
+
+    @Test
+    void startsTheStackAnnouncesItAndStopsItOnSigterm() throws Exception {
+        Path data = Files.createTempDirectory(Files.createDirectories(Path.of("target", "e2e")), "quickstart")
+                .toAbsolutePath();
+        int port = freePort();
+        Path output = data.resolveSibling(data.getFileName() + ".out");
+        Process script = new ProcessBuilder("bash", Path.of("..", "submit", "quickstart.sh").toString(),
+                "--port", Integer.toString(port), "--data-dir", data.toString(), "--no-demo")
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (!Files.readString(output).contains("S3: ")) {
+                assertThat(script.isAlive()).as(Files.readString(output)).isTrue();
+                assertThat(System.nanoTime()).as("stack ready in time").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            List<String> lines = Files.readAllLines(output);
+            assertThat(lines).contains("API: http://127.0.0.1:" + port);
+            assertThat(lines).anyMatch(l -> l.matches("DB: jdbc:postgresql://127\\.0\\.0\\.1:\\d+/pausable\\?user=postgres"));
+            Matcher s3 = lines.stream().map(Pattern.compile("S3: http://127\\.0\\.0\\.1:(\\d+) bucket=training")::matcher)
+                    .filter(Matcher::matches).findFirst().orElseThrow();
+
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.body()).contains("\"status\":\"UP\"");
+            assertThat(data.resolve("s3").resolve("training")).as("s3proxy objects under the data dir").isDirectory();
+            assertThat(data.resolve("postgres").resolve("data").resolve("PG_VERSION")).exists();
+
+            script.destroy();
+            assertThat(script.waitFor(60, TimeUnit.SECONDS)).as("quickstart exits on SIGTERM").isTrue();
+            assertThat(listening(port)).as("control plane stopped").isFalse();
+            assertThat(listening(Integer.parseInt(s3.group(1)))).as("s3proxy stopped").isFalse();
+            assertThat(data.resolve("postgres").resolve("data").resolve("postmaster.pid")).as("PostgreSQL stopped")
+                    .doesNotExist();
+        } finally {
+            script.destroyForcibly();
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
