@@ -61,7 +61,7 @@ class PauseResumeEndToEndIT {
                 .redirectOutput(work.resolve("control-plane.log").toFile());
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         controlPlane = builder.start();
-        await("control plane up", Duration.ofSeconds(120), () -> {
+        Await.until("control plane up", Duration.ofSeconds(120), () -> {
             assertThat(controlPlane.isAlive()).as("control plane running; see " + work.resolve("control-plane.log"))
                     .isTrue();
             try {
@@ -144,7 +144,7 @@ class PauseResumeEndToEndIT {
     private static JsonNode awaitJob(String id, Predicate<JsonNode> done, String what, Duration deadline)
             throws Exception {
         JsonNode[] last = new JsonNode[1];
-        await(what, deadline, () -> {
+        Await.until(what, deadline, () -> {
             try {
                 last[0] = get("/v1/training/jobs/" + id);
             } catch (IOException e) {
@@ -154,17 +154,6 @@ class PauseResumeEndToEndIT {
             return done.test(last[0]);
         });
         return last[0];
-    }
-
-    private static void await(String what, Duration deadline, java.util.function.BooleanSupplier condition)
-            throws InterruptedException {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("Timed out after " + deadline + " waiting for " + what);
-            }
-            Thread.sleep(200);
-        }
     }
 
     private static JsonNode get(String path) throws IOException {
