@@ -57,7 +57,12 @@ class QuickstartIT {
             assertThat(data.resolve("postgres").resolve("data").resolve("postmaster.pid")).as("PostgreSQL stopped")
                     .doesNotExist();
         } finally {
-            script.destroyForcibly();
+            // A failed assertion must not orphan the stack: stop the children before the script.
+            script.descendants().forEach(ProcessHandle::destroy);
+            script.destroy();
+            if (!script.waitFor(60, TimeUnit.SECONDS)) {
+                script.destroyForcibly();
+            }
         }
     }
 
