@@ -9,6 +9,7 @@ import dev.pausable.trainer.data.SyntheticRssGenerator;
 import dev.pausable.trainer.data.TrainingData;
 import dev.pausable.trainer.db.JobRow;
 import dev.pausable.trainer.db.JobStore;
+import dev.pausable.trainer.db.StaleAttemptException;
 import dev.pausable.trainer.train.Outcome;
 import dev.pausable.trainer.train.TrainingConfig;
 import dev.pausable.trainer.train.TrainingLoop;
@@ -49,7 +50,7 @@ public final class Trainer {
     public Outcome run(TrainerArgs args) throws IOException {
         JobRow job = store.load();
         if (job.attempt() != args.attempt()) {
-            throw new dev.pausable.trainer.db.StaleAttemptException("Job " + job.id() + " is at attempt "
+            throw new StaleAttemptException("Job " + job.id() + " is at attempt "
                     + job.attempt() + ", this driver is attempt " + args.attempt());
         }
         if (args.checkpoint() != null && (job.pauseCheckpoint() == null

@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pausable.controlplane.support.ApiITBase;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -20,13 +18,8 @@ class JobTransitionsIT extends ApiITBase {
     @Autowired
     private JobRepository jobs;
 
-    static Stream<Arguments> everyPair() {
-        return Stream.of(JobStatus.values())
-                .flatMap(from -> Stream.of(JobStatus.values()).map(to -> Arguments.of(from, to)));
-    }
-
     @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("everyPair")
+    @MethodSource("dev.pausable.controlplane.job.JobStatusTest#everyPair")
     void appliesAllowedTransitionsAndRefusesTheRest(JobStatus from, JobStatus to) {
         UUID job = createTrainingJob(registerDataset(), 5);
         forceStatus(job, from.wire());

@@ -77,16 +77,11 @@ public class JobStore {
     public void markRunning(String sparkAppId) {
         db.inTransaction(c -> {
             audit(c, "driver started (" + sparkAppId + ")");
-            try (PreparedStatement s = c.prepareStatement("""
+            requireOneRow(fencedUpdate(c, """
                     UPDATE training_jobs
                     SET status = 'running', started_at = coalesce(started_at, now()), heartbeat_at = now(),
                         spark_app_id = ?
-                    WHERE id = ? AND attempt = ? AND status IN ('pending', 'queued')""")) {
-                s.setString(1, sparkAppId);
-                s.setObject(2, jobId);
-                s.setInt(3, attempt);
-                requireOneRow(s.executeUpdate(), "claim the job for this attempt");
-            }
+                    WHERE status IN ('pending', 'queued')""", sparkAppId), "claim the job for this attempt");
             return null;
         });
     }
@@ -133,35 +128,19 @@ public class JobStore {
     /** After the first resumed epoch is committed, the pause checkpoint is no longer needed. */
     public void releasePauseCheckpoint(String uri) {
         db.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("""
+            fencedUpdate(c, """
                     UPDATE training_jobs
                     SET pause_checkpoint_path = NULL, pause_checkpoint_sha256 = NULL,
                         pause_checkpoint_size = NULL, pause_checkpoint_epoch = NULL
-                    WHERE id = ? AND attempt = ? AND pause_checkpoint_path = ?""")) {
+                    WHERE pause_checkpoint_path = ?""", uri);
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE checkpoints SET deleted_at = now() WHERE job_id = ? AND uri = ? AND deleted_at IS NULL")) {
                 s.setObject(1, jobId);
-                s.setInt(2, attempt);
-                s.setString(3, uri);
+                s.setString(2, uri);
                 s.executeUpdate();
             }
-            markCheckpointDeleted(c, uri);
             return null;
         });
-    }
-
-    public void markCheckpointDeleted(String uri) {
-        db.inTransaction(c -> {
-            markCheckpointDeleted(c, uri);
-            return null;
-        });
-    }
-
-    private void markCheckpointDeleted(Connection c, String uri) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "UPDATE checkpoints SET deleted_at = now() WHERE job_id = ? AND uri = ? AND deleted_at IS NULL")) {
-            s.setObject(1, jobId);
-            s.setString(2, uri);
-            s.executeUpdate();
-        }
     }
 
     /** Records a periodic or best checkpoint (no status change). */
@@ -180,20 +159,14 @@ public class JobStore {
         return db.inTransaction(c -> {
             audit(c, "paused after epoch " + checkpoint.epoch());
             insertCheckpoint(c, checkpoint, "pause");
-            try (PreparedStatement s = c.prepareStatement("""
+            int paused = fencedUpdate(c, """
                     UPDATE training_jobs
                     SET status = 'paused', pause_checkpoint_path = ?, pause_checkpoint_sha256 = ?,
                         pause_checkpoint_size = ?, pause_checkpoint_epoch = ?, heartbeat_at = now()
-                    WHERE id = ? AND attempt = ? AND status = 'pausing'""")) {
-                s.setString(1, checkpoint.uri());
-                s.setString(2, checkpoint.sha256());
-                s.setLong(3, checkpoint.sizeBytes());
-                s.setInt(4, checkpoint.epoch());
-                s.setObject(5, jobId);
-                s.setInt(6, attempt);
-                if (s.executeUpdate() == 1) {
-                    return true;
-                }
+                    WHERE status = 'pausing'""",
+                    checkpoint.uri(), checkpoint.sha256(), checkpoint.sizeBytes(), checkpoint.epoch());
+            if (paused == 1) {
+                return true;
             }
             if ("cancelling".equals(statusOf(c).orElse(null))) {
                 c.rollback();
@@ -207,14 +180,10 @@ public class JobStore {
         db.inTransaction(c -> {
             audit(c, reason);
             insertCheckpoint(c, finalModel, "final");
-            try (PreparedStatement s = c.prepareStatement("""
+            requireOneRow(fencedUpdate(c, """
                     UPDATE training_jobs
                     SET status = 'completed', progress_percent = 100, completed_at = now(), heartbeat_at = now()
-                    WHERE id = ? AND attempt = ? AND status IN ('running', 'pausing')""")) {
-                s.setObject(1, jobId);
-                s.setInt(2, attempt);
-                requireOneRow(s.executeUpdate(), "complete");
-            }
+                    WHERE status IN ('running', 'pausing')"""), "complete");
             return null;
         });
     }
@@ -222,13 +191,9 @@ public class JobStore {
     public void cancel(String reason) {
         db.inTransaction(c -> {
             audit(c, reason);
-            try (PreparedStatement s = c.prepareStatement("""
+            requireOneRow(fencedUpdate(c, """
                     UPDATE training_jobs SET status = 'cancelled', completed_at = now(), heartbeat_at = now()
-                    WHERE id = ? AND attempt = ? AND status = 'cancelling'""")) {
-                s.setObject(1, jobId);
-                s.setInt(2, attempt);
-                requireOneRow(s.executeUpdate(), "cancel");
-            }
+                    WHERE status = 'cancelling'"""), "cancel");
             return null;
         });
     }
@@ -237,16 +202,10 @@ public class JobStore {
     public boolean fail(String message) {
         return db.inTransaction(c -> {
             audit(c, "driver failed");
-            try (PreparedStatement s = c.prepareStatement("""
+            return fencedUpdate(c, """
                     UPDATE training_jobs SET status = 'failed', error_message = ?, completed_at = now(),
                            heartbeat_at = now()
-                    WHERE id = ? AND attempt = ?
-                      AND status IN ('pending', 'queued', 'running', 'pausing', 'cancelling')""")) {
-                s.setString(1, message);
-                s.setObject(2, jobId);
-                s.setInt(3, attempt);
-                return s.executeUpdate() == 1;
-            }
+                    WHERE status IN ('pending', 'queued', 'running', 'pausing', 'cancelling')""", message) == 1;
         });
     }
 
@@ -270,17 +229,29 @@ public class JobStore {
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
-            try (PreparedStatement s = c.prepareStatement("""
+            requireOneRow(fencedUpdate(c, """
                     UPDATE training_jobs SET status = 'completed', progress_percent = 100, dataset_id = ?,
                            completed_at = now(), heartbeat_at = now()
-                    WHERE id = ? AND attempt = ? AND status = 'running'""")) {
-                s.setObject(1, datasetId);
-                s.setObject(2, jobId);
-                s.setInt(3, attempt);
-                requireOneRow(s.executeUpdate(), "complete");
-            }
+                    WHERE status = 'running'""", datasetId), "complete");
             return null;
         });
+    }
+
+    /**
+     * Runs an UPDATE of this job's row fenced by (id, attempt): {@code sql} ends in a WHERE clause, to
+     * which the fence is appended; {@code params} bind its placeholders in order.
+     * Returns the row count (0: someone else owns the job now).
+     */
+    private int fencedUpdate(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql + " AND id = ? AND attempt = ?")) {
+            int index = 1;
+            for (Object param : params) {
+                s.setObject(index++, param);
+            }
+            s.setObject(index++, jobId);
+            s.setInt(index, attempt);
+            return s.executeUpdate();
+        }
     }
 
     private void insertCheckpoint(Connection c, StoredCheckpoint checkpoint, String kind) throws SQLException {
