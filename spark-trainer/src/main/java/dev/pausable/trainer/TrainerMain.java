@@ -1,6 +1,7 @@
 package dev.pausable.trainer;
 
 import dev.pausable.trainer.db.Database;
+import dev.pausable.trainer.db.Heartbeat;
 import dev.pausable.trainer.db.JobStore;
 import dev.pausable.trainer.db.StaleAttemptException;
 import dev.pausable.trainer.train.Outcome;
@@ -20,6 +21,9 @@ import scala.Tuple2;
  * attempt owns the job (nothing written).
  */
 public final class TrainerMain {
+
+    /** How often the driver proves it is alive between epoch commits. */
+    public static final String HEARTBEAT_SECONDS = "spark.pausable.heartbeatSeconds";
 
     private static final Logger log = LoggerFactory.getLogger(TrainerMain.class);
 
@@ -43,7 +47,10 @@ public final class TrainerMain {
         JobStore store = null;
         try (Database db = database(spark.sparkContext().getConf())) {
             store = new JobStore(db, args.jobId(), args.attempt());
-            Outcome outcome = new Trainer(spark, store).run(args);
+            Outcome outcome;
+            try (Heartbeat ignored = Heartbeat.start(store, heartbeatPeriod(spark.sparkContext().getConf()))) {
+                outcome = new Trainer(spark, store).run(args);
+            }
             log.info("Job {} attempt {}: {}", args.jobId(), args.attempt(), outcome);
             return 0;
         } catch (StaleAttemptException e) {
@@ -69,6 +76,10 @@ public final class TrainerMain {
         } catch (RuntimeException recordError) {
             log.error("Could not record the failure of job {}", store.jobId(), recordError);
         }
+    }
+
+    static Duration heartbeatPeriod(SparkConf conf) {
+        return Duration.ofSeconds(conf.getLong(HEARTBEAT_SECONDS, 10));
     }
 
     static Database database(SparkConf conf) {

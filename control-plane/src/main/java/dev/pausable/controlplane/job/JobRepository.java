@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,6 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Repository
 public class JobRepository {
+
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -44,13 +48,14 @@ public class JobRepository {
     }
 
     public TrainingJob insert(UUID id, String jobName, JobType type, String configJson, UUID datasetId,
-                              int totalEpochs, String submissionId) {
+                              int totalEpochs, String submissionId, Map<String, String> sparkConf) {
         return jdbc.sql("""
                         INSERT INTO training_jobs (id, job_name, job_type, status, desired_state, config, dataset_id,
-                                                   total_epochs, attempt, submission_id)
+                                                   total_epochs, attempt, submission_id, spark_conf)
                         VALUES (:id, :name, :type, 'pending', 'running', CAST(:config AS jsonb), :dataset,
-                                :epochs, 1, :submission)
+                                :epochs, 1, :submission, CAST(:sparkConf AS jsonb))
                         RETURNING *""")
+                .param("sparkConf", json.writeValueAsString(sparkConf))
                 .param("id", id)
                 .param("name", jobName)
                 .param("type", type.wire())
@@ -130,6 +135,35 @@ public class JobRepository {
                 .update() == 1;
     }
 
+    /**
+     * Records the cluster manager's driver id of a submitted attempt whose job still waits on it
+     * (queued or already running). Returns false when the job moved on (cancelled, replaced).
+     */
+    public boolean recordDriver(UUID id, int attempt, String driverId) {
+        return jdbc.sql("""
+                        UPDATE training_jobs SET spark_driver_id = coalesce(:driver, spark_driver_id)
+                        WHERE id = :id AND attempt = :attempt AND status IN ('queued', 'running', 'pausing')""")
+                .param("driver", driverId)
+                .param("id", id)
+                .param("attempt", attempt)
+                .update() == 1;
+    }
+
+    /** Jobs that wait on a submission or a driver: the reconciler's work list. */
+    public List<TrainingJob> unsettled() {
+        return jdbc.sql("""
+                        SELECT * FROM training_jobs
+                        WHERE status IN ('pending', 'queued', 'running', 'pausing', 'cancelling')
+                        ORDER BY created_at""")
+                .query(this::mapJob)
+                .list();
+    }
+
+    /** The newest checkpoint of a job that is still stored, if any. */
+    public Optional<Checkpoint> latestStoredCheckpoint(UUID jobId) {
+        return checkpoints(jobId).stream().filter(c -> c.deletedAt() == null).reduce((first, second) -> second);
+    }
+
     /** Deletes the job if, and only if, it is in a terminal status. */
     public boolean deleteTerminal(UUID id) {
         return jdbc.sql("DELETE FROM training_jobs WHERE id = :id AND status IN (:terminal)")
@@ -205,7 +239,9 @@ public class JobRepository {
                 rs.getObject("created_at", OffsetDateTime.class),
                 rs.getObject("started_at", OffsetDateTime.class),
                 rs.getObject("updated_at", OffsetDateTime.class),
-                rs.getObject("completed_at", OffsetDateTime.class));
+                rs.getObject("completed_at", OffsetDateTime.class),
+                json.readValue(rs.getString("spark_conf"), STRING_MAP),
+                rs.getString("spark_driver_id"));
     }
 
     private static Double nullableDouble(ResultSet rs, String column) throws SQLException {

@@ -3,11 +3,14 @@ package dev.pausable.controlplane.job;
 import dev.pausable.controlplane.dataset.DatasetRepository;
 import dev.pausable.controlplane.launch.LaunchEvents;
 import dev.pausable.controlplane.launch.LaunchRequest;
+import dev.pausable.controlplane.launch.SparkOverrides;
+import dev.pausable.controlplane.launch.Submission;
 import dev.pausable.controlplane.launch.SubmissionTag;
 import dev.pausable.controlplane.web.InvalidFieldException;
 import dev.pausable.controlplane.web.InvalidStateException;
 import dev.pausable.controlplane.web.NotFoundException;
 import java.security.SecureRandom;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -25,13 +28,16 @@ public class JobService {
     private final JobRepository jobs;
     private final DatasetRepository datasets;
     private final JobConfigs configs;
+    private final SparkOverrides sparkOverrides;
     private final ApplicationEventPublisher events;
     private final SecureRandom seeds = new SecureRandom();
 
-    JobService(JobRepository jobs, DatasetRepository datasets, JobConfigs configs, ApplicationEventPublisher events) {
+    JobService(JobRepository jobs, DatasetRepository datasets, JobConfigs configs, SparkOverrides sparkOverrides,
+               ApplicationEventPublisher events) {
         this.jobs = jobs;
         this.datasets = datasets;
         this.configs = configs;
+        this.sparkOverrides = sparkOverrides;
         this.events = events;
     }
 
@@ -41,7 +47,8 @@ public class JobService {
     }
 
     @Transactional
-    public TrainingJob create(String jobName, String jobType, JsonNode rawConfig, String actor) {
+    public TrainingJob create(String jobName, String jobType, JsonNode rawConfig, JsonNode rawSparkConf,
+                              String actor) {
         if (jobName == null || jobName.isBlank() || jobName.length() > 200) {
             throw new InvalidFieldException("job_name", "must be 1 to 200 characters");
         }
@@ -51,6 +58,7 @@ public class JobService {
         } catch (IllegalArgumentException e) {
             throw new InvalidFieldException("job_type", "must be 'training' or 'synthetic_data'");
         }
+        Map<String, String> sparkConf = sparkOverrides.validate(rawSparkConf);
         // A seed drawn now and stored makes every later resume replay the same data order.
         long generatedSeed = seeds.nextInt() & 0x7fffffffL;
         UUID id = UUID.randomUUID();
@@ -64,13 +72,13 @@ public class JobService {
                         + config.datasetId() + "')");
             }
             job = jobs.insert(id, jobName, type, configs.write(config), config.datasetId(), config.epochs(),
-                    submissionId);
+                    submissionId, sparkConf);
         } else {
             SyntheticDataConfig config = configs.bind(rawConfig, SyntheticDataConfig.class)
                     .normalized(generatedSeed, jobName);
-            job = jobs.insert(id, jobName, type, configs.write(config), null, 0, submissionId);
+            job = jobs.insert(id, jobName, type, configs.write(config), null, 0, submissionId, sparkConf);
         }
-        events.publishEvent(new LaunchEvents.Submit(new LaunchRequest(id, 1, submissionId, type, null)));
+        events.publishEvent(new LaunchEvents.Submit(new LaunchRequest(id, 1, submissionId, type, null, sparkConf)));
         return job;
     }
 
@@ -124,7 +132,7 @@ public class JobService {
         LaunchRequest.PauseCheckpoint checkpoint = new LaunchRequest.PauseCheckpoint(job.pauseCheckpointPath(),
                 job.pauseCheckpointSha256(), job.pauseCheckpointSize(), resumedFrom);
         events.publishEvent(new LaunchEvents.Submit(
-                new LaunchRequest(id, nextAttempt, submissionId, job.jobType(), checkpoint)));
+                new LaunchRequest(id, nextAttempt, submissionId, job.jobType(), checkpoint, job.sparkConf())));
         return new Accepted(queued.status().wire(), id, submissionId, queued.currentEpoch(), queued.totalEpochs(),
                 "Training resumed from epoch " + resumedFrom);
     }
@@ -161,7 +169,7 @@ public class JobService {
         TrainingJob cancelled = transition.apply()
                 .orElseThrow(() -> new InvalidStateException("Job changed while cancelling; try again"));
         if (job.status() == JobStatus.QUEUED && job.submissionId() != null) {
-            events.publishEvent(new LaunchEvents.Kill(job.submissionId()));
+            events.publishEvent(new LaunchEvents.Kill(new Submission(job.submissionId(), job.sparkDriverId())));
         }
         String message = target == JobStatus.CANCELLED
                 ? "Job cancelled"

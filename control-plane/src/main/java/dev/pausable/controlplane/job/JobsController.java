@@ -37,12 +37,13 @@ class JobsController {
         this.jobs = jobs;
     }
 
-    record CreateJobRequest(String jobName, String jobType, JsonNode config) {
+    record CreateJobRequest(String jobName, String jobType, JsonNode config, JsonNode sparkConf) {
     }
 
     @PostMapping
     ResponseEntity<TrainingJob> create(@RequestBody CreateJobRequest request, HttpServletRequest http) {
-        TrainingJob job = service.create(request.jobName(), request.jobType(), request.config(), actor(http));
+        TrainingJob job = service.create(request.jobName(), request.jobType(), request.config(), request.sparkConf(),
+                actor(http));
         URI location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").buildAndExpand(job.id()).toUri();
         return ResponseEntity.created(location).body(job);
     }

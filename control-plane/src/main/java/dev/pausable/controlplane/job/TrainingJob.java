@@ -1,6 +1,7 @@
 package dev.pausable.controlplane.job;
 
 import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
@@ -33,7 +34,9 @@ public record TrainingJob(
         OffsetDateTime createdAt,
         OffsetDateTime startedAt,
         OffsetDateTime updatedAt,
-        OffsetDateTime completedAt) {
+        OffsetDateTime completedAt,
+        Map<String, String> sparkConf,
+        String sparkDriverId) {
 
     /** A pause checkpoint counts only once its URI, checksum and size are all committed. */
     public boolean hasCommittedPauseCheckpoint() {

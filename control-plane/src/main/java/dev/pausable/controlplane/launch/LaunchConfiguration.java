@@ -7,7 +7,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-/** spark-submit when SPARK_HOME is configured ({@code pausable.spark.home}); otherwise no launcher. */
+/**
+ * With SPARK_HOME configured ({@code pausable.spark.home}): the standalone master's REST API for
+ * cluster mode on {@code spark://}, spark-submit through Spark's launcher library otherwise.
+ * Without it, no launcher.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SparkProperties.class)
 class LaunchConfiguration {
@@ -22,7 +26,11 @@ class LaunchConfiguration {
             throw new IllegalStateException("Cannot tell the trainer where the database is: "
                     + dataSource.getClass().getName());
         }
-        return new SparkJobLauncher(spark, new SubmitCommand.DatabaseTarget(hikari.getJdbcUrl(),
-                hikari.getUsername(), environment.getProperty("spring.datasource.password")), endings::ended);
+        SubmitCommand.DatabaseTarget database = new SubmitCommand.DatabaseTarget(hikari.getJdbcUrl(),
+                hikari.getUsername(), environment.getProperty("spring.datasource.password"));
+        if (spark.standaloneCluster()) {
+            return new StandaloneClusterLauncher(spark, database);
+        }
+        return new SparkJobLauncher(spark, database, endings::ended, LocalProcesses.SYSTEM);
     }
 }

@@ -4,6 +4,8 @@ import dev.pausable.controlplane.job.JobRepository;
 import dev.pausable.controlplane.job.JobStatus;
 import dev.pausable.controlplane.job.TrainingJob;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +22,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * reason; a submission that finds its job cancelled meanwhile is killed.
  */
 @Component
-class LaunchCoordinator implements DisposableBean {
+public class LaunchCoordinator implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(LaunchCoordinator.class);
     private static final String ACTOR = "launcher";
@@ -28,6 +30,7 @@ class LaunchCoordinator implements DisposableBean {
     private final JobLauncher launcher;
     private final JobRepository jobs;
     private final TransactionTemplate tx;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
         Thread thread = new Thread(runnable, "launch");
         thread.setDaemon(true);
@@ -42,18 +45,30 @@ class LaunchCoordinator implements DisposableBean {
 
     @TransactionalEventListener
     void onSubmit(LaunchEvents.Submit event) {
-        executor.execute(() -> launch(event.request()));
+        inFlight.add(event.request().submissionId());
+        executor.execute(() -> {
+            try {
+                launch(event.request());
+            } finally {
+                inFlight.remove(event.request().submissionId());
+            }
+        });
     }
 
     @TransactionalEventListener
     void onKill(LaunchEvents.Kill event) {
-        executor.execute(() -> kill(event.submissionId()));
+        executor.execute(() -> kill(event.submission()));
+    }
+
+    /** Whether this control plane has a submission with this tag committed but not yet handed to Spark. */
+    public boolean inFlight(String submissionId) {
+        return inFlight.contains(submissionId);
     }
 
     void launch(LaunchRequest request) {
-        String submissionId;
+        Submission submission;
         try {
-            submissionId = launcher.submit(request);
+            submission = launcher.submit(request);
         } catch (LaunchException | RuntimeException e) {
             String reason = "Launch failed: " + e.getMessage();
             log.warn("Job {} attempt {}: {}", request.jobId(), request.attempt(), reason, e);
@@ -72,30 +87,30 @@ class LaunchCoordinator implements DisposableBean {
             return;
         }
         Optional<TrainingJob> queued = tx.execute(status -> {
-            jobs.auditAs(ACTOR, "submitted as " + submissionId);
+            jobs.auditAs(ACTOR, "submitted as " + submission.tag()
+                    + (submission.driverId() == null ? "" : " (driver " + submission.driverId() + ")"));
             return jobs.transition(request.jobId(), request.attempt(), JobStatus.QUEUED, JobStatus.PENDING)
-                    .set("submission_id", submissionId)
+                    .set("submission_id", submission.tag())
+                    .set("spark_driver_id", submission.driverId())
                     .apply();
         });
         if (queued.isPresent()) {
             return;
         }
         // Resumed jobs are QUEUED already; anything else means the job moved on while we submitted.
-        TrainingJob current = jobs.find(request.jobId()).orElse(null);
-        boolean stillOurs = current != null && current.attempt() == request.attempt()
-                && (current.status() == JobStatus.QUEUED || current.status() == JobStatus.RUNNING);
+        boolean stillOurs = jobs.recordDriver(request.jobId(), request.attempt(), submission.driverId());
         if (!stillOurs) {
             log.info("Job {} attempt {} was cancelled or replaced during submission; killing {}", request.jobId(),
-                    request.attempt(), submissionId);
-            kill(submissionId);
+                    request.attempt(), submission.tag());
+            kill(submission);
         }
     }
 
-    private void kill(String submissionId) {
+    private void kill(Submission submission) {
         try {
-            launcher.kill(submissionId);
+            launcher.kill(submission);
         } catch (RuntimeException e) {
-            log.warn("Could not kill submission {}", submissionId, e);
+            log.warn("Could not kill submission {}", submission.tag(), e);
         }
     }
 

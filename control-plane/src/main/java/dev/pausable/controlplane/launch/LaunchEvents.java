@@ -9,6 +9,6 @@ public final class LaunchEvents {
     public record Submit(LaunchRequest request) {
     }
 
-    public record Kill(String submissionId) {
+    public record Kill(Submission submission) {
     }
 }

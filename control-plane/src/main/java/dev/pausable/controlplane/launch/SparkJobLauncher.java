@@ -3,7 +3,9 @@ package dev.pausable.controlplane.launch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.launcher.SparkAppHandle;
 import org.apache.spark.launcher.SparkLauncher;
@@ -23,20 +25,24 @@ class SparkJobLauncher implements JobLauncher {
     private final SubmitCommand.DatabaseTarget database;
     private final Map<String, SparkAppHandle> handles = new ConcurrentHashMap<>();
     private final SubmissionEnded ended;
+    private final Map<String, List<ProcessHandle>> adopted = new ConcurrentHashMap<>();
+    private final LocalProcesses processes;
 
     /** Told when a client-mode submission's process is gone, with its final state and log. */
     interface SubmissionEnded {
         void ended(String submissionId, String state, Path logFile);
     }
 
-    SparkJobLauncher(SparkProperties spark, SubmitCommand.DatabaseTarget database, SubmissionEnded ended) {
+    SparkJobLauncher(SparkProperties spark, SubmitCommand.DatabaseTarget database, SubmissionEnded ended,
+                     LocalProcesses processes) {
         this.spark = spark;
         this.database = database;
         this.ended = ended;
+        this.processes = processes;
     }
 
     @Override
-    public String submit(LaunchRequest request) throws LaunchException {
+    public Submission submit(LaunchRequest request) throws LaunchException {
         if (spark.trainerJar() == null || !Files.isRegularFile(spark.trainerJar())) {
             throw new LaunchException("Trainer jar not found: " + spark.trainerJar()
                     + " (set pausable.spark.trainer-jar)");
@@ -44,10 +50,10 @@ class SparkJobLauncher implements JobLauncher {
         if (!Files.isExecutable(spark.home().resolve("bin").resolve("spark-submit"))) {
             throw new LaunchException("No executable bin/spark-submit under SPARK_HOME " + spark.home());
         }
-        SubmitCommand command = SubmitCommand.of(request, spark, database, Map.of());
+        SubmitCommand command = SubmitCommand.of(request, spark, database);
         try {
             Files.createDirectories(spark.logDirectory());
-            Path logFile = spark.logDirectory().resolve(command.appName() + ".log").toAbsolutePath();
+            Path logFile = logFile(command.appName());
             SparkLauncher launcher = new SparkLauncher(command.environment())
                     .setSparkHome(spark.home().toAbsolutePath().toString())
                     .setAppName(command.appName())
@@ -63,24 +69,64 @@ class SparkJobLauncher implements JobLauncher {
             handles.put(command.appName(), handle);
             log.info("Submitted {} to {} ({} mode); log: {}", command.appName(), command.master(),
                     command.deployMode(), logFile);
-            return command.appName();
+            return Submission.tagged(command.appName());
         } catch (IOException e) {
             throw new LaunchException("spark-submit could not be started: " + e.getMessage(), e);
         }
     }
 
+    private Path logFile(String tag) {
+        return spark.logDirectory().resolve(tag + ".log").toAbsolutePath();
+    }
+
     @Override
-    public void kill(String submissionId) {
-        SparkAppHandle handle = handles.remove(submissionId);
+    public void kill(Submission submission) {
+        SparkAppHandle handle = handles.remove(submission.tag());
         if (handle != null && !handle.getState().isFinal()) {
             // stop() asks the driver to end but leaves its JVM running; kill() ends the process.
             try {
                 handle.stop();
             } catch (RuntimeException e) {
-                log.debug("stop() of {} failed: {}", submissionId, e.toString());
+                log.debug("stop() of {} failed: {}", submission.tag(), e.toString());
             }
             handle.kill();
         }
+        List<ProcessHandle> orphans = adopted.remove(submission.tag());
+        if (orphans != null) {
+            orphans.forEach(ProcessHandle::destroy);
+        }
+    }
+
+    /**
+     * Alive while this control plane's handle is, or while a process on this host names the tag on
+     * its command line (spark-submit passes it as {@code --name}): that is how a driver started
+     * before a restart is found again. An adopted driver's end is reported like any other.
+     */
+    @Override
+    public Liveness probe(Submission submission) {
+        SparkAppHandle handle = handles.get(submission.tag());
+        if (handle != null) {
+            return handle.getState().isFinal() ? Liveness.GONE : Liveness.ALIVE;
+        }
+        List<ProcessHandle> known = adopted.get(submission.tag());
+        if (known != null && known.stream().anyMatch(ProcessHandle::isAlive)) {
+            return Liveness.ALIVE;
+        }
+        List<ProcessHandle> found = processes.named(submission.tag());
+        if (found.isEmpty()) {
+            return Liveness.GONE;
+        }
+        if (adopted.putIfAbsent(submission.tag(), found) == null) {
+            log.info("Re-adopted {} (pid {})", submission.tag(), found.stream().map(ProcessHandle::pid).toList());
+            CompletableFuture.allOf(found.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
+                    .thenRun(() -> {
+                        adopted.remove(submission.tag());
+                        if (!"cluster".equals(spark.deployMode())) {
+                            ended.ended(submission.tag(), "EXITED", logFile(submission.tag()));
+                        }
+                    });
+        }
+        return Liveness.ALIVE;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.pausable.controlplane.launch;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param logDirectory   one log file per submission ({@code <tag>.log}) in client mode
  * @param conf           Spark settings for every submission (on top of SPARK_HOME/conf/spark-defaults.conf)
  * @param denied         Spark settings a job may never override (see {@link SubmitCommand#DENIED})
+ * @param restUrl        the standalone master's REST gateway for cluster mode; default {@code http://<master host>:6066}
  */
 @ConfigurationProperties("pausable.spark")
 public record SparkProperties(
@@ -29,10 +31,26 @@ public record SparkProperties(
         @DefaultValue("data/datasets") String datasetRoot,
         @DefaultValue("data/spark-logs") Path logDirectory,
         Map<String, String> conf,
-        List<String> denied) {
+        List<String> denied,
+        URI restUrl) {
 
     public SparkProperties {
         conf = conf == null ? Map.of() : Map.copyOf(conf);
         denied = denied == null ? List.of() : List.copyOf(denied);
+    }
+
+    /** Cluster mode on a standalone master: submitted and tracked through the master's REST API. */
+    public boolean standaloneCluster() {
+        return "cluster".equals(deployMode) && master.startsWith("spark://");
+    }
+
+    /** The REST gateway: as configured, else the first master's host on Spark's default REST port. */
+    public URI standaloneRestUrl() {
+        if (restUrl != null) {
+            return restUrl;
+        }
+        String firstMaster = master.substring("spark://".length()).split(",")[0];
+        String host = firstMaster.contains(":") ? firstMaster.substring(0, firstMaster.lastIndexOf(':')) : firstMaster;
+        return URI.create("http://" + host + ":6066");
     }
 }

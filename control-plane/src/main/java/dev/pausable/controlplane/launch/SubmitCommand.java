@@ -25,10 +25,9 @@ public record SubmitCommand(String appName, String mainClass, String appResource
             "spark.pausable.db.user", "spark.pausable.db.password", "spark.kubernetes.container.image",
             "spark.yarn.queue", "spark.yarn.principal", "spark.yarn.keytab");
 
-    public static SubmitCommand of(LaunchRequest request, SparkProperties spark, DatabaseTarget database,
-                                   Map<String, String> jobOverrides) {
+    public static SubmitCommand of(LaunchRequest request, SparkProperties spark, DatabaseTarget database) {
         return new SubmitCommand(request.submissionId(), MAIN_CLASS, spark.trainerJar().toAbsolutePath().toString(),
-                spark.master(), spark.deployMode(), conf(spark, jobOverrides), appArgs(request),
+                spark.master(), spark.deployMode(), conf(spark, request.sparkConf()), appArgs(request),
                 environment(database));
     }
 

@@ -7,12 +7,18 @@ package dev.pausable.controlplane.launch;
 class UnconfiguredLauncher implements JobLauncher {
 
     @Override
-    public String submit(LaunchRequest request) throws LaunchException {
+    public Submission submit(LaunchRequest request) throws LaunchException {
         throw new LaunchException("No Spark launcher is configured for this control plane (set pausable.spark.home)");
     }
 
     @Override
-    public void kill(String submissionId) {
+    public void kill(Submission submission) {
         // Nothing was ever submitted.
+    }
+
+    @Override
+    public Liveness probe(Submission submission) {
+        // A job left by a differently configured control plane cannot be seen from here.
+        return Liveness.UNKNOWN;
     }
 }

@@ -52,7 +52,7 @@ class JobsApiIT extends ApiITBase {
         assertThat(config.get("seed").isIntegralNumber()).as("seed drawn and stored").isTrue();
 
         queued(id);
-        RecordingLauncher.Submission submission = launcher.submissions().get(0);
+        RecordingLauncher.Recorded submission = launcher.submissions().get(0);
         assertThat(submission.request().jobId()).isEqualTo(id);
         assertThat(submission.request().attempt()).isEqualTo(1);
         assertThat(submission.request().checkpoint()).isNull();
@@ -102,6 +102,62 @@ class JobsApiIT extends ApiITBase {
                 Arguments.of("\"averaging_frequency\": 0", "config.averaging_frequency"),
                 Arguments.of("\"checkpoint_every_epochs\": -2", "config.checkpoint_every_epochs"),
                 Arguments.of("\"momentum\": 0.9", "config.momentum"));
+    }
+
+    @Test
+    void keepsAJobsSparkSettingsAndPassesThemToEverySubmission() {
+        UUID dataset = registerDataset();
+        Http.Response created = http.post(JOBS, """
+                {"job_name": "tuned", "spark_conf": {"spark.executor.memory": "6g", "spark.task.cpus": "2"},
+                 "config": {"dataset_id": "%s", "epochs": 5, "batch_size": 8, "learning_rate": 0.01}}
+                """.formatted(dataset));
+        assertThat(created.status()).isEqualTo(201);
+        UUID id = UUID.fromString(created.body().get("id").asString());
+        JsonNode stored = created.body().get("spark_conf");
+        assertThat(stored.size()).isEqualTo(2);
+        assertThat(stored.get("spark.executor.memory").asString()).isEqualTo("6g");
+        assertThat(stored.get("spark.task.cpus").asString()).isEqualTo("2");
+        queued(id);
+        forceStatus(id, "running");
+        commitPause(id, 2);
+        assertThat(http.post(JOBS + "/" + id + "/resume", null).status()).isEqualTo(202);
+
+        Await.until("resume submitted", Duration.ofSeconds(10), () -> launcher.submissions().size() == 2);
+        assertThat(launcher.submissions()).extracting(s -> s.request().sparkConf()).containsOnly(
+                java.util.Map.of("spark.executor.memory", "6g", "spark.task.cpus", "2"));
+    }
+
+    static Stream<Arguments> invalidSparkConfs() {
+        return Stream.of(
+                Arguments.of("{\"spark.master\": \"local[*]\"}", "spark_conf.spark.master",
+                        "Field 'spark_conf.spark.master' cannot be overridden by a job"),
+                Arguments.of("{\"spark.driver.extraJavaOptions\": \"-Dx=1\"}", "spark_conf.spark.driver.extraJavaOptions",
+                        "Field 'spark_conf.spark.driver.extraJavaOptions' cannot be overridden by a job"),
+                Arguments.of("{\"spark.hadoop.fs.s3a.bucket.b.secret.key\": \"k\"}",
+                        "spark_conf.spark.hadoop.fs.s3a.bucket.b.secret.key",
+                        "Field 'spark_conf.spark.hadoop.fs.s3a.bucket.b.secret.key' cannot be overridden by a job"),
+                Arguments.of("{\"spark.executor.memory\": 6}", "spark_conf.spark.executor.memory",
+                        "Field 'spark_conf.spark.executor.memory' must be a string"),
+                Arguments.of("{\"executor.memory\": \"6g\"}", "spark_conf.executor.memory",
+                        "Field 'spark_conf.executor.memory' is not a Spark setting (keys look like 'spark.executor.memory')"),
+                Arguments.of("[\"spark.executor.memory=6g\"]", "spark_conf",
+                        "Field 'spark_conf' must be a JSON object of Spark settings"));
+    }
+
+    @ParameterizedTest(name = "{0} -> 400")
+    @MethodSource("invalidSparkConfs")
+    void refusesDeniedOrMalformedSparkSettingsNamingThem(String sparkConf, String field, String detail) {
+        UUID dataset = registerDataset();
+        Http.Response response = http.post(JOBS, """
+                {"job_name": "bad", "spark_conf": %s,
+                 "config": {"dataset_id": "%s", "epochs": 5, "batch_size": 8, "learning_rate": 0.01}}
+                """.formatted(sparkConf, dataset));
+
+        assertProblem(response, 400);
+        assertThat(response.body().get("field").asString()).isEqualTo(field);
+        assertThat(response.detail()).isEqualTo(detail);
+        assertThat(countJobs()).as("nothing stored").isZero();
+        assertThat(launcher.submissions()).isEmpty();
     }
 
     @ParameterizedTest(name = "{0} -> 400 naming {1}")
@@ -325,7 +381,7 @@ class JobsApiIT extends ApiITBase {
         assertThat(stored.get("pause_checkpoint_path").asString()).as("kept until the trainer resumes from it")
                 .endsWith("epoch-0004-attempt-1.zip");
 
-        RecordingLauncher.Submission resubmission = Await.until("resubmission", Duration.ofSeconds(10),
+        RecordingLauncher.Recorded resubmission = Await.until("resubmission", Duration.ofSeconds(10),
                 () -> launcher.submissions().size() == 2 ? launcher.submissions().get(1) : null);
         assertThat(resubmission.request().attempt()).isEqualTo(2);
         assertThat(resubmission.committedAttempt()).as("submitted after the resume committed").isEqualTo(2);

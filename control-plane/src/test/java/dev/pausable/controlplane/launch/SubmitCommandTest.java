@@ -14,14 +14,14 @@ class SubmitCommandTest {
     private static final UUID JOB = UUID.fromString("00000000-0000-0000-0000-000000000007");
     private static final SparkProperties SPARK = new SparkProperties(Path.of("/opt/spark"), Path.of("/opt/trainer.jar"),
             "spark://m:7077", "cluster", "s3a://b/checkpoints", "/data/datasets", Path.of("logs"),
-            Map.of("spark.executor.memory", "4g"), List.of("spark.executor.cores"));
+            Map.of("spark.executor.memory", "4g"), List.of("spark.executor.cores"), null);
     private static final SubmitCommand.DatabaseTarget DB =
             new SubmitCommand.DatabaseTarget("jdbc:postgresql://db/p", "ops", "s3cret");
 
     @Test
     void aFirstRunCarriesJobAndAttemptOnly() {
         SubmitCommand command = SubmitCommand.of(new LaunchRequest(JOB, 1, SubmissionTag.of(JOB, 1), JobType.TRAINING,
-                null), SPARK, DB, Map.of());
+                null, Map.of()), SPARK, DB);
         assertThat(command.appName()).isEqualTo("pausable-" + JOB + "-a1");
         assertThat(command.mainClass()).isEqualTo("dev.pausable.trainer.TrainerMain");
         assertThat(command.appResource()).isEqualTo("/opt/trainer.jar");
@@ -33,7 +33,8 @@ class SubmitCommandTest {
     @Test
     void aResumeNamesTheCommittedCheckpoint() {
         LaunchRequest resume = new LaunchRequest(JOB, 3, SubmissionTag.of(JOB, 3), JobType.TRAINING,
-                new LaunchRequest.PauseCheckpoint("s3a://b/c/epoch-0004-attempt-2.zip", "a".repeat(64), 10, 4));
+                new LaunchRequest.PauseCheckpoint("s3a://b/c/epoch-0004-attempt-2.zip", "a".repeat(64), 10, 4),
+                Map.of());
         assertThat(SubmitCommand.appArgs(resume)).containsExactly("--job-id", JOB.toString(), "--attempt", "3",
                 "--checkpoint", "s3a://b/c/epoch-0004-attempt-2.zip");
     }
@@ -56,8 +57,8 @@ class SubmitCommandTest {
 
     @Test
     void databaseSettingsTravelInTheEnvironmentNeverInArgumentsOrLogs() {
-        SubmitCommand command = SubmitCommand.of(new LaunchRequest(JOB, 1, "t", JobType.TRAINING, null), SPARK, DB,
-                Map.of());
+        SubmitCommand command = SubmitCommand.of(new LaunchRequest(JOB, 1, "t", JobType.TRAINING, null, null), SPARK,
+                DB);
         assertThat(command.environment()).containsEntry("PAUSABLE_DB_URL", "jdbc:postgresql://db/p")
                 .containsEntry("PAUSABLE_DB_USER", "ops").containsEntry("PAUSABLE_DB_PASSWORD", "s3cret");
         assertThat(String.join(" ", command.appArgs()) + command.conf()).doesNotContain("s3cret");

@@ -20,7 +20,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
         "pausable.embedded-db.directory=target/it-postgres/${random.uuid}",
         "pausable.embedded-db.server-config.fsync=off",
         "pausable.embedded-db.server-config.synchronous_commit=off",
-        "pausable.embedded-db.server-config.full_page_writes=off"
+        "pausable.embedded-db.server-config.full_page_writes=off",
+        // Tests run passes themselves (ReconcilerIT); a scheduled one would race them.
+        "pausable.reconciler.enabled=false"
 })
 @Import(RecordingLauncher.Config.class)
 public abstract class ApiITBase {

@@ -86,6 +86,16 @@ public class JobStore {
         });
     }
 
+    /**
+     * Proves this driver alive between epoch commits (an epoch can outlast the reconciler's heartbeat
+     * timeout). Returns false when the job no longer waits on this attempt; never audited or notified.
+     */
+    public boolean heartbeat() {
+        return db.inTransaction(c -> fencedUpdate(c, """
+                UPDATE training_jobs SET heartbeat_at = now()
+                WHERE status IN ('running', 'pausing', 'cancelling')""") == 1);
+    }
+
     /** One epoch's progress and metrics row, in one transaction; returns the operator's intent. */
     public String recordEpoch(EpochRecord epoch) {
         return db.inTransaction(c -> {

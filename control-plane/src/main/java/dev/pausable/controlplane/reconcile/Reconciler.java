@@ -1,0 +1,179 @@
+package dev.pausable.controlplane.reconcile;
+
+import dev.pausable.controlplane.job.Checkpoint;
+import dev.pausable.controlplane.job.JobRepository;
+import dev.pausable.controlplane.job.JobStatus;
+import dev.pausable.controlplane.job.TrainingJob;
+import dev.pausable.controlplane.launch.JobLauncher;
+import dev.pausable.controlplane.launch.LaunchCoordinator;
+import dev.pausable.controlplane.launch.Liveness;
+import dev.pausable.controlplane.launch.Submission;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Brings the database in line with what Spark actually runs. One handler per status that waits on a
+ * driver; each ends in at most one conditional transition fenced by the attempt it read, so a pass
+ * may run twice, or race the trainer, and still write each outcome once. Asking the launcher about a
+ * submission this control plane did not start (one started before a restart) re-adopts it.
+ */
+@Component
+@EnableConfigurationProperties(ReconcilerProperties.class)
+public class Reconciler implements SmartLifecycle {
+
+    static final String ACTOR = "reconciler";
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+    private final JobRepository jobs;
+    private final JobLauncher launcher;
+    private final LaunchCoordinator launches;
+    private final TransactionTemplate tx;
+    private final JdbcClient jdbc;
+    private final ReconcilerProperties settings;
+    private ScheduledExecutorService schedule;
+
+    Reconciler(JobRepository jobs, JobLauncher launcher, LaunchCoordinator launches, TransactionTemplate tx,
+               JdbcClient jdbc, ReconcilerProperties settings) {
+        this.jobs = jobs;
+        this.launcher = launcher;
+        this.launches = launches;
+        this.tx = tx;
+        this.jdbc = jdbc;
+        this.settings = settings;
+    }
+
+    /** One pass over every job that waits on a submission or a driver. */
+    public void reconcile() {
+        OffsetDateTime now = jdbc.sql("SELECT clock_timestamp()").query(OffsetDateTime.class).single();
+        for (TrainingJob job : jobs.unsettled()) {
+            try {
+                reconcile(job, now);
+            } catch (RuntimeException e) {
+                log.warn("Could not reconcile job {}: {}", job.id(), e.toString(), e);
+            }
+        }
+    }
+
+    private void reconcile(TrainingJob job, OffsetDateTime now) {
+        switch (job.status()) {
+            case PENDING -> pending(job, now);
+            case QUEUED -> queued(job, now);
+            case RUNNING, CANCELLING -> driving(job, now, "stopped reporting");
+            case PAUSING -> driving(job, now, "died while pausing, before committing its pause checkpoint");
+            default -> {
+                // PAUSED and terminal jobs wait on nothing.
+            }
+        }
+    }
+
+    /** Accepted but never acknowledged: the control plane stopped between commit and spark-submit. */
+    private void pending(TrainingJob job, OffsetDateTime now) {
+        if (stillLaunching(job, now)) {
+            return;
+        }
+        switch (launcher.probe(submission(job))) {
+            case ALIVE -> record(job, JobStatus.QUEUED, "re-adopted " + job.submissionId(), null);
+            case GONE -> record(job, JobStatus.FAILED, null, "Submission " + job.submissionId()
+                    + " was never handed to Spark (the control plane stopped before submitting it)");
+            case UNKNOWN -> log.debug("Job {}: Spark unreachable, pending left as is", job.id());
+        }
+    }
+
+    /** Submitted: the driver must show up (in Spark, or by marking the job RUNNING) or it failed. */
+    private void queued(TrainingJob job, OffsetDateTime now) {
+        if (stillLaunching(job, now)) {
+            return;
+        }
+        if (launcher.probe(submission(job)) == Liveness.GONE) {
+            record(job, JobStatus.FAILED, null, "Spark application " + job.submissionId()
+                    + " is gone and never started the trainer; see the submission's log");
+        }
+    }
+
+    /** A driver that reports by heartbeat: stale heartbeat and no application means it died. */
+    private void driving(TrainingJob job, OffsetDateTime now, String what) {
+        OffsetDateTime lastSign = job.heartbeatAt() != null ? job.heartbeatAt() : job.updatedAt();
+        if (Duration.between(lastSign, now).compareTo(settings.heartbeatTimeout()) < 0) {
+            return;
+        }
+        if (launcher.probe(submission(job)) != Liveness.GONE) {
+            return;
+        }
+        String reason = "Driver of " + job.submissionId() + " " + what + " (last heartbeat " + lastSign
+                + ") and its Spark application is gone";
+        if (job.status() == JobStatus.PAUSING) {
+            Optional<Checkpoint> kept = jobs.latestStoredCheckpoint(job.id());
+            reason += kept.map(c -> "; the last stored checkpoint stays available: " + c.uri() + " (epoch "
+                    + c.epoch() + ")").orElse("; no checkpoint of this job is stored");
+        }
+        record(job, JobStatus.FAILED, null, reason);
+    }
+
+    private boolean stillLaunching(TrainingJob job, OffsetDateTime now) {
+        return launches.inFlight(job.submissionId())
+                || Duration.between(job.updatedAt(), now).compareTo(settings.launchGrace()) < 0;
+    }
+
+    private static Submission submission(TrainingJob job) {
+        return new Submission(job.submissionId(), job.sparkDriverId());
+    }
+
+    private void record(TrainingJob job, JobStatus to, String note, String failure) {
+        Optional<TrainingJob> changed = tx.execute(status -> {
+            jobs.auditAs(ACTOR, failure != null ? failure : note);
+            JobRepository.Transition transition = jobs.transition(job.id(), job.attempt(), to, job.status());
+            if (failure != null) {
+                transition.set("error_message", failure).setExpression("completed_at", "now()");
+            }
+            return transition.apply();
+        });
+        if (changed.isPresent()) {
+            log.warn("Job {} {} -> {}: {}", job.id(), job.status().wire(), to.wire(), failure != null ? failure : note);
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (!settings.enabled() || schedule != null) {
+            return;
+        }
+        schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "reconciler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        schedule.scheduleWithFixedDelay(this::runOnce, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void runOnce() {
+        try {
+            reconcile();
+        } catch (RuntimeException e) {
+            log.warn("Reconciler pass failed: {}", e.toString(), e);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (schedule != null) {
+            schedule.shutdownNow();
+            schedule = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return schedule != null;
+    }
+}
