@@ -1,0 +1,118 @@
+package dev.pausable.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The control plane jar as its own process, on its embedded PostgreSQL under a work directory, with
+ * spark-submit from the SPARK_HOME built from Maven Central and the trainer jar. Starting it twice on
+ * the same work directory and ports is a control-plane restart.
+ */
+final class ControlPlaneProcess implements AutoCloseable {
+
+    private static final Pattern DB_LINE = Pattern.compile("DB: (jdbc:postgresql://\\S+)");
+
+    final Path work;
+    final int port;
+    final int databasePort;
+    final Api api;
+    private final List<String> extraArgs;
+    private Process process;
+    private Path log;
+    private int starts;
+
+    private ControlPlaneProcess(Path work, List<String> extraArgs) throws IOException {
+        this.work = work;
+        this.extraArgs = List.copyOf(extraArgs);
+        this.port = freePort();
+        this.databasePort = freePort();
+        this.api = new Api("http://127.0.0.1:" + port);
+    }
+
+    /** A new work directory under target/e2e; {@code extraArgs} are more --name=value settings. */
+    static ControlPlaneProcess create(String name, String... extraArgs) throws IOException {
+        Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "e2e")), name)
+                .toAbsolutePath();
+        return new ControlPlaneProcess(work, List.of(extraArgs));
+    }
+
+    ControlPlaneProcess start() throws Exception {
+        log = work.resolve("control-plane-" + ++starts + ".log");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-jar", path("controlPlaneJar").toString(),
+                "--server.port=" + port,
+                "--pausable.embedded-db.directory=" + work.resolve("postgres"),
+                "--pausable.embedded-db.port=" + databasePort,
+                "--pausable.spark.home=" + sparkHome(),
+                "--pausable.spark.trainer-jar=" + path("trainerJar"),
+                "--pausable.spark.checkpoint-root=" + work.resolve("checkpoints"),
+                "--pausable.spark.dataset-root=" + work.resolve("datasets"),
+                "--pausable.spark.log-directory=" + work.resolve("spark-logs"),
+                "--pausable.spark.conf[spark.ui.enabled]=false",
+                "--pausable.spark.conf[spark.driver.host]=127.0.0.1",
+                "--pausable.spark.conf[spark.driver.extraJavaOptions]=-XX:TieredStopAtLevel=1"
+                        + " -Dorg.bytedeco.javacpp.cachedir=" + work.resolve("javacpp")));
+        command.addAll(extraArgs);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        process = builder.start();
+        Await.until("control plane up (" + log + ")", Duration.ofMinutes(2), () -> {
+            assertThat(process.isAlive()).as("control plane running; see " + log).isTrue();
+            return api.healthy();
+        });
+        return this;
+    }
+
+    /** SIGTERM, as an operator or a service manager stops it; its embedded PostgreSQL stops with it. */
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** The JDBC URL the control plane announced on its {@code DB:} line. */
+    String jdbcUrl() throws IOException {
+        Matcher matcher = DB_LINE.matcher(log());
+        assertThat(matcher.find()).as("DB: line in " + log).isTrue();
+        return matcher.group(1);
+    }
+
+    static Path sparkHome() {
+        return path("sparkHome");
+    }
+
+    static Path path(String property) {
+        Path path = Path.of(System.getProperty(property)).toAbsolutePath().normalize();
+        assertThat(path).exists();
+        return path;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
