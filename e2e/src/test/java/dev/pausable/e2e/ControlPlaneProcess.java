@@ -31,11 +31,11 @@ final class ControlPlaneProcess implements AutoCloseable {
     private Path log;
     private int starts;
 
-    private ControlPlaneProcess(Path work, List<String> extraArgs) throws IOException {
+    private ControlPlaneProcess(Path work, int port, int databasePort, List<String> extraArgs) {
         this.work = work;
         this.extraArgs = List.copyOf(extraArgs);
-        this.port = freePort();
-        this.databasePort = freePort();
+        this.port = port;
+        this.databasePort = databasePort;
         this.api = new Api("http://127.0.0.1:" + port);
     }
 
@@ -43,7 +43,7 @@ final class ControlPlaneProcess implements AutoCloseable {
     static ControlPlaneProcess create(String name, String... extraArgs) throws IOException {
         Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "e2e")), name)
                 .toAbsolutePath();
-        return new ControlPlaneProcess(work, List.of(extraArgs));
+        return new ControlPlaneProcess(work, freePort(), freePort(), List.of(extraArgs));
     }
 
     ControlPlaneProcess start() throws Exception {
@@ -72,6 +72,13 @@ final class ControlPlaneProcess implements AutoCloseable {
             return api.healthy();
         });
         return this;
+    }
+
+    /** The same control plane (work directory, ports) with more settings, for the next start. */
+    ControlPlaneProcess withArgs(String... more) throws IOException {
+        List<String> args = new ArrayList<>(extraArgs);
+        args.addAll(List.of(more));
+        return new ControlPlaneProcess(work, port, databasePort, args);
     }
 
     /** SIGTERM, as an operator or a service manager stops it; its embedded PostgreSQL stops with it. */

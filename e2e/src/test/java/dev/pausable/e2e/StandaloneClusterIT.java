@@ -1,0 +1,61 @@
+package dev.pausable.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pause and resume on a real standalone cluster (a master and two workers started here), in cluster
+ * mode: the control plane submits each attempt through the master's REST gateway, the driver runs on
+ * a worker, and the job's driver id is tracked there.
+ */
+class StandaloneClusterIT {
+
+    private static final Duration RUN = Duration.ofMinutes(5);
+
+    @Test
+    void aClusterModeJobPausesOnTheClusterAndResumesThereAsANewDriver() throws Exception {
+        ControlPlaneProcess controlPlane = ControlPlaneProcess.create("standalone");
+        try (StandaloneCluster cluster = StandaloneCluster.start(controlPlane.work.resolve("cluster"), 2, 2);
+             ControlPlaneProcess running = controlPlane.withArgs(
+                     "--pausable.spark.master=" + cluster.masterUrl(),
+                     "--pausable.spark.deploy-mode=cluster",
+                     "--pausable.spark.rest-url=" + cluster.restUrl(),
+                     "--pausable.spark.conf[spark.cores.max]=2",
+                     "--pausable.spark.conf[spark.executor.memory]=1g").start()) {
+            Api api = running.api;
+            String dataset = api.syntheticDataset(3000, 5);
+            String id = api.train(dataset, "On the cluster", 6, 17, "");
+
+            JsonNode first = api.awaitRunningAtEpoch(id, 1, RUN);
+            String firstDriver = first.get("spark_driver_id").asText();
+            assertThat(firstDriver).startsWith("driver-");
+            JsonNode status = cluster.driverStatus(firstDriver);
+            assertThat(status.get("driverState").asText()).isEqualTo("RUNNING");
+            assertThat(status.get("workerHostPort").asText()).startsWith("127.0.0.1:");
+
+            api.pause(id);
+            JsonNode paused = api.awaitStatus(id, "paused", RUN);
+            int pausedEpoch = paused.get("pause_checkpoint_epoch").asInt();
+            Await.until("driver " + firstDriver + " finished", Duration.ofMinutes(1),
+                    () -> cluster.driverStatus(firstDriver).get("driverState").asText().equals("FINISHED"));
+
+            JsonNode resumed = api.resume(id);
+            assertThat(resumed.get("submission_id").asText()).isEqualTo("pausable-" + id + "-a2");
+            JsonNode completed = api.awaitStatus(id, "completed", RUN);
+            String secondDriver = completed.get("spark_driver_id").asText();
+            assertThat(secondDriver).startsWith("driver-").isNotEqualTo(firstDriver);
+
+            List<JsonNode> metrics = api.metrics(id);
+            assertThat(metrics).extracting(m -> m.get("epoch").asInt())
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1, 6).boxed().toList());
+            assertThat(metrics.get(pausedEpoch).get("attempt").asInt()).isEqualTo(2);
+            List<String> appNames = cluster.masterState().path("completedapps").findValuesAsText("name");
+            assertThat(appNames).contains("pausable-" + id + "-a1", "pausable-" + id + "-a2");
+        }
+    }
+}
