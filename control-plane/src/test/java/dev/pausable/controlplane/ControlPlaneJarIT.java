@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The contract scripts rely on: {@code java -jar control-plane.jar --server.port=P} with no database
@@ -73,6 +74,16 @@ class ControlPlaneJarIT {
             Http.Response jobs = http.get("/v1/training/jobs");
             assertThat(jobs.status()).isEqualTo(200);
             assertThat(jobs.body().get("total").asInt()).isZero();
+            // The dashboard, its chart library and the API description come from the jar itself.
+            Http.Response dashboard = http.get("/");
+            assertThat(dashboard.status()).isEqualTo(200);
+            assertThat(dashboard.raw()).contains("<table id=\"jobs\">").contains("/js/jobs.js");
+            assertThat(http.get("/jobs/" + java.util.UUID.randomUUID()).raw()).contains("id=\"loss-chart\"");
+            assertThat(http.get("/webjars/uplot/dist/uPlot.iife.min.js").status()).isEqualTo(200);
+            JsonNode openApi = http.get("/v3/api-docs").body();
+            assertThat(openApi.get("paths").has("/v1/training/jobs/{id}/pause")).isTrue();
+            assertThat(http.get("/swagger-ui/index.html").status()).isEqualTo(200);
+            assertThat(http.get("/actuator/prometheus").raw()).contains("pausable_jobs{");
         } finally {
             process.destroy();
             boolean exited = process.waitFor(60, TimeUnit.SECONDS);

@@ -8,6 +8,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -24,14 +25,17 @@ class PgNotificationRelay implements SmartLifecycle {
     private final DataSource dataSource;
     private final JobEventsWebSocket clients;
     private final EventsProperties properties;
+    private final ApplicationEventPublisher events;
     private volatile boolean running;
     private volatile boolean listening;
     private Thread thread;
 
-    PgNotificationRelay(DataSource dataSource, JobEventsWebSocket clients, EventsProperties properties) {
+    PgNotificationRelay(DataSource dataSource, JobEventsWebSocket clients, EventsProperties properties,
+                        ApplicationEventPublisher events) {
         this.dataSource = dataSource;
         this.clients = clients;
         this.properties = properties;
+        this.events = events;
     }
 
     @Override
@@ -52,6 +56,15 @@ class PgNotificationRelay implements SmartLifecycle {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** In-process listeners (metrics) see what WebSocket clients see; their failures never stop the relay. */
+    private void publish(String json) {
+        try {
+            events.publishEvent(new TrainingEvent(json));
+        } catch (RuntimeException e) {
+            log.warn("A listener failed on {}: {}", json, e.toString());
         }
     }
 
@@ -80,6 +93,7 @@ class PgNotificationRelay implements SmartLifecycle {
                     if (notifications != null) {
                         for (PGNotification notification : notifications) {
                             clients.broadcast(notification.getParameter());
+                            publish(notification.getParameter());
                         }
                     }
                 }

@@ -200,13 +200,13 @@ public class JobRepository {
 
     public List<Checkpoint> checkpoints(UUID jobId) {
         return jdbc.sql("""
-                        SELECT id, epoch, attempt, uri, sha256, size_bytes, kind, created_at, deleted_at
+                        SELECT id, epoch, attempt, uri, sha256, size_bytes, kind, created_at, deleted_at, write_ms
                         FROM checkpoints WHERE job_id = :id ORDER BY created_at, id""")
                 .param("id", jobId)
                 .query((rs, n) -> new Checkpoint(rs.getLong("id"), rs.getInt("epoch"), rs.getInt("attempt"),
                         rs.getString("uri"), rs.getString("sha256"), rs.getLong("size_bytes"), rs.getString("kind"),
                         rs.getObject("created_at", OffsetDateTime.class),
-                        rs.getObject("deleted_at", OffsetDateTime.class)))
+                        rs.getObject("deleted_at", OffsetDateTime.class), nullableLong(rs, "write_ms")))
                 .list();
     }
 

@@ -1,5 +1,7 @@
 package dev.pausable.controlplane.job;
 
+import dev.pausable.controlplane.metrics.JobMetrics;
+import dev.pausable.controlplane.web.ApiException;
 import dev.pausable.controlplane.web.InvalidFieldException;
 import dev.pausable.controlplane.web.Paging;
 import jakarta.servlet.http.HttpServletRequest;
@@ -8,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -31,10 +34,12 @@ class JobsController {
 
     private final JobService service;
     private final JobRepository jobs;
+    private final JobMetrics metrics;
 
-    JobsController(JobService service, JobRepository jobs) {
+    JobsController(JobService service, JobRepository jobs, JobMetrics metrics) {
         this.service = service;
         this.jobs = jobs;
+        this.metrics = metrics;
     }
 
     record CreateJobRequest(String jobName, String jobType, JsonNode config, JsonNode sparkConf) {
@@ -83,25 +88,39 @@ class JobsController {
     @PostMapping("/{id}/pause")
     @ResponseStatus(HttpStatus.ACCEPTED)
     JobService.Accepted pause(@PathVariable UUID id, HttpServletRequest http) {
-        return service.pause(id, actor(http));
+        return counted("pause", () -> service.pause(id, actor(http)));
     }
 
     @PostMapping("/{id}/resume")
     @ResponseStatus(HttpStatus.ACCEPTED)
     JobService.Accepted resume(@PathVariable UUID id, HttpServletRequest http) {
-        return service.resume(id, actor(http));
+        return counted("resume", () -> service.resume(id, actor(http)));
     }
 
     @PostMapping("/{id}/cancel")
     @ResponseStatus(HttpStatus.ACCEPTED)
     JobService.Accepted cancel(@PathVariable UUID id, HttpServletRequest http) {
-        return service.cancel(id, actor(http));
+        return counted("cancel", () -> service.cancel(id, actor(http)));
     }
 
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable UUID id) {
-        service.delete(id);
-        return ResponseEntity.noContent().build();
+        return counted("delete", () -> {
+            service.delete(id);
+            return ResponseEntity.noContent().build();
+        });
+    }
+
+    /** Counts an operator intent as accepted, or as refused when the rules answer with a problem. */
+    private <T> T counted(String intent, Supplier<T> action) {
+        try {
+            T result = action.get();
+            metrics.intent(intent, true);
+            return result;
+        } catch (ApiException e) {
+            metrics.intent(intent, false);
+            throw e;
+        }
     }
 
     private static Map<String, Object> history(UUID id, String name, List<?> rows) {

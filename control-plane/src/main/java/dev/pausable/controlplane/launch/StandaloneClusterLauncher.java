@@ -1,7 +1,6 @@
 package dev.pausable.controlplane.launch;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +11,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.spark.launcher.SparkLauncher;
 import org.slf4j.Logger;
@@ -73,7 +71,7 @@ class StandaloneClusterLauncher implements JobLauncher {
     /** The body of a {@code CreateSubmissionRequest}: what spark-submit would send for this command. */
     Map<String, Object> createRequest(SubmitCommand command) {
         String jar = Path.of(command.appResource()).toUri().toString();
-        Map<String, String> properties = new LinkedHashMap<>(sparkDefaults());
+        Map<String, String> properties = SparkSettings.defaultsFile(spark.home());
         properties.putAll(command.conf());
         properties.put("spark.master", command.master());
         properties.put("spark.app.name", command.appName());
@@ -90,23 +88,6 @@ class StandaloneClusterLauncher implements JobLauncher {
         body.put("environmentVariables", command.environment());
         body.put("sparkProperties", properties);
         return body;
-    }
-
-    /** SPARK_HOME/conf/spark-defaults.conf, which spark-submit would have read on this side. */
-    private Map<String, String> sparkDefaults() {
-        Path file = spark.home().resolve("conf").resolve("spark-defaults.conf");
-        Map<String, String> defaults = new LinkedHashMap<>();
-        if (Files.isRegularFile(file)) {
-            Properties properties = new Properties();
-            try (Reader reader = Files.newBufferedReader(file)) {
-                properties.load(reader);
-            } catch (IOException e) {
-                log.warn("Could not read {}: {}", file, e.toString());
-            }
-            properties.stringPropertyNames().stream().filter(key -> key.startsWith("spark."))
-                    .forEach(key -> defaults.put(key, properties.getProperty(key).trim()));
-        }
-        return defaults;
     }
 
     @Override

@@ -60,7 +60,7 @@ public record SubmitCommand(String appName, String mainClass, String appResource
     }
 
     /** A URI stays as it is; a plain path becomes an absolute file:// URI the driver can use. */
-    static String storageUri(String location) {
+    public static String storageUri(String location) {
         if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
             return location;
         }

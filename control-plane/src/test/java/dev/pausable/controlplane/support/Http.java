@@ -57,7 +57,9 @@ public final class Http {
             HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             String raw = response.body();
-            JsonNode body = raw == null || raw.isBlank() ? JSON.missingNode() : JSON.readTree(raw);
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            JsonNode body = raw == null || raw.isBlank() || !type.contains("json") ? JSON.missingNode()
+                    : JSON.readTree(raw);
             return new Response(response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse(null),
                     response.headers().firstValue("Location").orElse(null), body, raw);

@@ -42,6 +42,7 @@ public class CheckpointStore {
 
     /** Writes the bytes as a new object; fails if it exists. */
     public StoredCheckpoint write(String uri, int epoch, byte[] bytes) throws IOException {
+        long started = System.nanoTime();
         Path target = new Path(URI.create(uri));
         FileSystem fs = target.getFileSystem(hadoop);
         if (fs.exists(target)) {
@@ -57,7 +58,8 @@ public class CheckpointStore {
             fs.delete(written, false);
             throw new IOException("Could not publish checkpoint " + uri);
         }
-        return new StoredCheckpoint(uri, HexFormat.of().formatHex(sha.digest()), bytes.length, epoch);
+        return new StoredCheckpoint(uri, HexFormat.of().formatHex(sha.digest()), bytes.length, epoch,
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     /**

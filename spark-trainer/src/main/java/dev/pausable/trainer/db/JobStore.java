@@ -266,8 +266,8 @@ public class JobStore {
 
     private void insertCheckpoint(Connection c, StoredCheckpoint checkpoint, String kind) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
-                INSERT INTO checkpoints (job_id, epoch, attempt, uri, sha256, size_bytes, kind)
-                VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+                INSERT INTO checkpoints (job_id, epoch, attempt, uri, sha256, size_bytes, kind, write_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
             s.setObject(1, jobId);
             s.setInt(2, checkpoint.epoch());
             s.setInt(3, attempt);
@@ -275,6 +275,7 @@ public class JobStore {
             s.setString(5, checkpoint.sha256());
             s.setLong(6, checkpoint.sizeBytes());
             s.setString(7, kind);
+            s.setLong(8, checkpoint.writeMillis());
             s.executeUpdate();
         }
     }

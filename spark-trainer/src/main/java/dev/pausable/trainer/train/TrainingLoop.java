@@ -178,8 +178,10 @@ public final class TrainingLoop {
 
     private StoredCheckpoint write(MultiLayerNetwork net, Standardization stats, TrainingState state, String name)
             throws IOException {
+        long started = System.nanoTime();
         byte[] bytes = CheckpointCodec.encode(net, stats.toNormalizer(), state);
-        return checkpoints.write(checkpoints.uriFor(job.id(), name), state.lastCompletedEpoch(), bytes);
+        return checkpoints.write(checkpoints.uriFor(job.id(), name), state.lastCompletedEpoch(), bytes)
+                .took((System.nanoTime() - started) / 1_000_000);
     }
 
     private void requireConsistent(CheckpointCodec.Restored restored, JobRow.CommittedCheckpoint committed)

@@ -1,0 +1,161 @@
+package dev.pausable.controlplane.metrics;
+
+import dev.pausable.controlplane.events.JobEventsWebSocket;
+import dev.pausable.controlplane.events.TrainingEvent;
+import dev.pausable.controlplane.job.JobStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The operator's numbers, for Prometheus ({@code /actuator/prometheus}): jobs by status, intents
+ * asked (accepted or refused), pause latency (pause asked → PAUSED committed), resume latency
+ * (resume asked → first resumed epoch starts), epoch duration, checkpoint size and write time, and
+ * WebSocket clients. Latencies come from the database's own clock (audit trail, metrics rows) as
+ * the change notifications arrive, so they are measured the same whichever process wrote them.
+ */
+@Component
+public class JobMetrics {
+
+    private static final Duration COUNT_CACHE = Duration.ofSeconds(2);
+
+    private final MeterRegistry registry;
+    private final JdbcClient jdbc;
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final Timer pauseLatency;
+    private final Timer resumeLatency;
+    private final Timer epochDuration;
+    /** (job, attempt) pairs whose pause or resume latency was recorded: each is recorded once. */
+    private final Set<String> recorded = ConcurrentHashMap.newKeySet();
+    private volatile Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+    private volatile long countedAt;
+
+    JobMetrics(MeterRegistry registry, JdbcClient jdbc, JobEventsWebSocket clients) {
+        this.registry = registry;
+        this.jdbc = jdbc;
+        for (JobStatus status : JobStatus.values()) {
+            Gauge.builder("pausable.jobs", this, metrics -> metrics.count(status))
+                    .description("Jobs by status").tag("status", status.wire()).register(registry);
+        }
+        Gauge.builder("pausable.websocket.clients", clients, JobEventsWebSocket::clientCount)
+                .description("Browsers and scripts connected to /ws").register(registry);
+        pauseLatency = Timer.builder("pausable.pause.latency")
+                .description("Pause requested to PAUSED committed (the rest of the epoch plus the checkpoint)")
+                .publishPercentileHistogram().register(registry);
+        resumeLatency = Timer.builder("pausable.resume.latency")
+                .description("Resume requested to the first resumed epoch starting")
+                .publishPercentileHistogram().register(registry);
+        epochDuration = Timer.builder("pausable.epoch.duration").description("Wall time of one training epoch")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    /** An operator intent through the API: {@code accepted} or {@code refused} (a 4xx answer). */
+    public void intent(String intent, boolean accepted) {
+        Counter.builder("pausable.intents").description("Pause, resume, cancel and delete requests")
+                .tag("intent", intent).tag("outcome", accepted ? "accepted" : "refused")
+                .register(registry).increment();
+    }
+
+    private double count(JobStatus status) {
+        if (System.nanoTime() - countedAt > COUNT_CACHE.toNanos()) {
+            Map<JobStatus, Long> fresh = new EnumMap<>(JobStatus.class);
+            jdbc.sql("SELECT status, count(*) AS n FROM training_jobs GROUP BY status")
+                    .query((rs, n) -> fresh.put(JobStatus.fromWire(rs.getString("status")), rs.getLong("n")))
+                    .list();
+            counts = fresh;
+            countedAt = System.nanoTime();
+        }
+        return counts.getOrDefault(status, 0L);
+    }
+
+    @EventListener
+    void on(TrainingEvent event) {
+        JsonNode message = json.readTree(event.json());
+        JsonNode data = message.path("data");
+        switch (message.path("event").asString("")) {
+            case "training_job_update" -> {
+                if ("paused".equals(data.path("status").asString(""))) {
+                    recordPauseLatency(UUID.fromString(data.path("job_id").asString()), data.path("attempt").asInt());
+                }
+            }
+            case "training_progress" -> {
+                epochDuration.record(Duration.ofMillis(data.path("duration_ms").asLong()));
+                int attempt = data.path("attempt").asInt();
+                if (attempt > 1) {
+                    recordResumeLatency(UUID.fromString(data.path("job_id").asString()), attempt,
+                            data.path("epoch").asInt(), OffsetDateTime.parse(data.path("recorded_at").asString())
+                                    .minus(Duration.ofMillis(data.path("duration_ms").asLong())));
+                }
+            }
+            case "checkpoint_stored" -> {
+                String kind = data.path("kind").asString("unknown");
+                DistributionSummary.builder("pausable.checkpoint.size").baseUnit("bytes")
+                        .description("Size of each stored checkpoint").tag("kind", kind).register(registry)
+                        .record(data.path("size_bytes").asDouble());
+                if (data.hasNonNull("write_ms")) {
+                    Timer.builder("pausable.checkpoint.write").description("Encode, hash and upload of a checkpoint")
+                            .tag("kind", kind).register(registry)
+                            .record(Duration.ofMillis(data.path("write_ms").asLong()));
+                }
+            }
+            default -> {
+                // Deletions carry nothing to measure.
+            }
+        }
+    }
+
+    private void recordPauseLatency(UUID job, int attempt) {
+        if (!recorded.add("pause:" + job + ":" + attempt)) {
+            return;
+        }
+        between(job, attempt, "intent", "paused", "status", "paused").ifPresent(pauseLatency::record);
+    }
+
+    private void recordResumeLatency(UUID job, int attempt, int epoch, OffsetDateTime epochStarted) {
+        Integer first = jdbc.sql("SELECT min(epoch) FROM training_metrics WHERE job_id = :job AND attempt = :attempt")
+                .param("job", job).param("attempt", attempt).query(Integer.class).single();
+        if (first == null || first != epoch || !recorded.add("resume:" + job + ":" + attempt)) {
+            return;
+        }
+        jdbc.sql("""
+                        SELECT max(created_at) FROM job_events
+                        WHERE job_id = :job AND attempt = :attempt AND event_type = 'intent' AND to_value = 'running'""")
+                .param("job", job).param("attempt", attempt).query(OffsetDateTime.class).list().stream()
+                .filter(asked -> asked != null && !asked.isAfter(epochStarted)).findFirst()
+                .ifPresent(asked -> resumeLatency.record(Duration.between(asked, epochStarted)));
+    }
+
+    /** Time from the latest {@code (fromType, fromValue)} audit row to the latest {@code (toType, toValue)} one. */
+    private Optional<Duration> between(UUID job, int attempt, String fromType, String fromValue, String toType,
+                                       String toValue) {
+        return jdbc.sql("""
+                        SELECT max(created_at) FILTER (WHERE event_type = :fromType AND to_value = :fromValue) AS asked,
+                               max(created_at) FILTER (WHERE event_type = :toType AND to_value = :toValue) AS done
+                        FROM job_events WHERE job_id = :job AND attempt = :attempt""")
+                .param("fromType", fromType).param("fromValue", fromValue)
+                .param("toType", toType).param("toValue", toValue)
+                .param("job", job).param("attempt", attempt)
+                .query((rs, n) -> {
+                    OffsetDateTime asked = rs.getObject("asked", OffsetDateTime.class);
+                    OffsetDateTime done = rs.getObject("done", OffsetDateTime.class);
+                    return asked == null || done == null || done.isBefore(asked) ? null : Duration.between(asked, done);
+                })
+                .list().stream().filter(Objects::nonNull).findFirst();
+    }
+}

@@ -1,0 +1,155 @@
+// Shared by the dashboard pages: the REST API, the live event socket, and how a job is shown.
+"use strict";
+
+const API = "/v1";
+const TERMINAL = new Set(["completed", "failed", "cancelled"]);
+const CANCELLABLE = new Set(["pending", "queued", "running", "pausing"]);
+const STATUSES = ["pending", "queued", "running", "pausing", "paused", "cancelling", "cancelled", "completed", "failed"];
+
+async function api(method, path, body) {
+  const response = await fetch(API + path, {
+    method,
+    headers: Object.assign({ "Accept": "application/json", "X-Actor": "dashboard" },
+      body === undefined ? {} : { "Content-Type": "application/json" }),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const error = new Error(data && data.detail ? data.detail : response.status + " " + response.statusText);
+    error.problem = data;
+    throw error;
+  }
+  return data;
+}
+
+function el(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name === "class") node.className = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+function fmtLoss(value) {
+  return value === null || value === undefined ? "—" : Number(value).toPrecision(4);
+}
+
+function fmtTime(iso) {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  return date.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}
+
+function fmtBytes(bytes) {
+  if (bytes === null || bytes === undefined) return "—";
+  const units = ["B", "KiB", "MiB", "GiB"];
+  let value = bytes, unit = 0;
+  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
+  return (unit === 0 ? value : value.toFixed(1)) + " " + units[unit];
+}
+
+/** The status badge: paused is dark with ⏸, pausing and cancelling visibly in progress. */
+function statusBadge(status) {
+  const label = status === "paused" ? "⏸ paused" : status;
+  const busy = status === "pausing" || status === "cancelling";
+  return el("span", { class: "badge status-" + status + (busy ? " in-progress" : ""), "data-badge": status }, label);
+}
+
+/**
+ * The buttons a job offers, as the seed's UI rules say: pause only for running training jobs (⏸),
+ * resume only for paused jobs (▶), cancel never for paused ones, delete disabled until the job is
+ * finished (so disabled for paused jobs).
+ */
+function actionButtons(job, onAction) {
+  const buttons = [];
+  if (job.job_type === "training" && job.status === "running") {
+    buttons.push(el("button", { type: "button", "data-action": "pause", title: "Pause after the current epoch" }, "⏸ Pause"));
+  }
+  if (job.status === "paused") {
+    buttons.push(el("button", { type: "button", "data-action": "resume", title: "Resume from the pause checkpoint" }, "▶ Resume"));
+  }
+  if (CANCELLABLE.has(job.status)) {
+    buttons.push(el("button", { type: "button", "data-action": "cancel" }, "✕ Cancel"));
+  }
+  buttons.push(el("button", {
+    type: "button", "data-action": "delete", disabled: !TERMINAL.has(job.status),
+    title: TERMINAL.has(job.status) ? "Delete this job" : "Only finished jobs can be deleted",
+  }, "Delete"));
+  for (const button of buttons) {
+    button.addEventListener("click", () => onAction(button.dataset.action, job));
+  }
+  return el("div", { class: "actions" }, buttons);
+}
+
+const QUESTIONS = {
+  pause: job => `Pause "${job.job_name}"? It stops after the current epoch (epoch ${job.current_epoch + 1} of ${job.total_epochs}) and saves a checkpoint.`,
+  resume: job => `Resume "${job.job_name}" from its pause checkpoint (epoch ${job.current_epoch} of ${job.total_epochs})?`,
+  cancel: job => `Cancel "${job.job_name}"?`,
+  delete: job => `Delete "${job.job_name}" and its history?`,
+};
+
+/** Asks first; sends nothing when the operator declines. Returns whether a request was sent. */
+async function runAction(action, job) {
+  if (!window.confirm(QUESTIONS[action](job))) {
+    return false;
+  }
+  try {
+    if (action === "delete") {
+      await api("DELETE", "/training/jobs/" + job.id);
+      toast(`Deleted "${job.job_name}"`);
+    } else {
+      const accepted = await api("POST", `/training/jobs/${job.id}/${action}`);
+      toast(accepted.message);
+    }
+  } catch (error) {
+    toast(error.message, true);
+  }
+  return true;
+}
+
+let toastTimer;
+function toast(message, isError) {
+  const box = document.getElementById("toast");
+  box.textContent = message;
+  box.className = isError ? "error" : "";
+  box.style.display = "block";
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { box.style.display = "none"; }, 5000);
+}
+
+/**
+ * The control plane's event stream (/ws): every job change and every epoch's metrics as they are
+ * committed. Reconnects with backoff when the socket drops; onOpen runs after every (re)connect so a
+ * page can fetch what it missed.
+ */
+function connectEvents(onMessage, onOpen) {
+  const indicator = document.getElementById("connection");
+  let delay = 500;
+  function open() {
+    const socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws");
+    window.pausableEvents = socket; // for diagnostics from the browser console
+    socket.onopen = () => {
+      delay = 500;
+      indicator.textContent = "live";
+      indicator.className = "conn live";
+      indicator.dataset.state = "live";
+      onOpen();
+    };
+    socket.onmessage = message => onMessage(JSON.parse(message.data));
+    socket.onclose = () => {
+      indicator.textContent = "reconnecting…";
+      indicator.className = "conn down";
+      indicator.dataset.state = "down";
+      setTimeout(open, delay);
+      delay = Math.min(delay * 2, 5000);
+    };
+  }
+  open();
+}
