@@ -152,6 +152,7 @@ done
 echo "API: http://127.0.0.1:$PORT"
 grep -o 'DB: .*' "$LOGS/control-plane.log" | head -1
 echo "S3: http://127.0.0.1:$S3_PORT bucket=$BUCKET"
+echo "Dashboard: http://127.0.0.1:$PORT/  (API docs: http://127.0.0.1:$PORT/swagger-ui.html, metrics: /actuator/prometheus)"
 echo "Logs: $LOGS"
 
 API="http://127.0.0.1:$PORT/v1/training/jobs"

@@ -13,28 +13,11 @@
 # (NVIDIA device plugin); Spark's GPU discovery script is in the image (GPU_DISCOVERY_SCRIPT).
 set -euo pipefail
 
-: "${SPARK_HOME:?set SPARK_HOME}"
+source "$(dirname "${BASH_SOURCE[0]}")/attempt-args.sh"
 : "${K8S_API:?set K8S_API (https://host:6443)}"
-: "${PAUSABLE_DB_URL:?set PAUSABLE_DB_URL (jdbc:postgresql://…)}"
 IMAGE="${IMAGE:-registry.internal/pausable/spark-trainer-cuda:0.1.0}"
 NAMESPACE="${NAMESPACE:-training}"
 SERVICE_ACCOUNT="${SERVICE_ACCOUNT:-spark}"
-EXECUTORS="${EXECUTORS:-2}"
-GPUS_PER_EXECUTOR="${GPUS_PER_EXECUTOR:-1}"
-GPU_DISCOVERY_SCRIPT="${GPU_DISCOVERY_SCRIPT:-/opt/spark/scripts/getGpusResources.sh}"
-CHECKPOINT_ROOT="${CHECKPOINT_ROOT:-s3a://training/checkpoints}"
-DATASET_ROOT="${DATASET_ROOT:-s3a://training/datasets}"
-
-job_id="" attempt=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --job-id) job_id="$2"; shift 2 ;;
-    --attempt) attempt="$2"; shift 2 ;;
-    --checkpoint) checkpoint="$2"; shift 2 ;;
-    *) echo "Unknown option: $1" >&2; exit 2 ;;
-  esac
-done
-[[ -n "$job_id" && -n "$attempt" ]] || { sed -n '6p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 
 # The application name is the submission tag (pod names and labels derive from it); the password
 # comes from a Secret, never from this command line.

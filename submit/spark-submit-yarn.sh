@@ -14,26 +14,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-: "${SPARK_HOME:?set SPARK_HOME}"
-: "${PAUSABLE_DB_URL:?set PAUSABLE_DB_URL (jdbc:postgresql://…)}"
+source "$(dirname "${BASH_SOURCE[0]}")/attempt-args.sh"
 TRAINER_JAR="${TRAINER_JAR:-$ROOT/spark-trainer/target/spark-trainer.jar}"
 QUEUE="${YARN_QUEUE:-default}"
-EXECUTORS="${EXECUTORS:-2}"
-GPUS_PER_EXECUTOR="${GPUS_PER_EXECUTOR:-1}"
-GPU_DISCOVERY_SCRIPT="${GPU_DISCOVERY_SCRIPT:-/opt/spark/scripts/getGpusResources.sh}"
-CHECKPOINT_ROOT="${CHECKPOINT_ROOT:-s3a://training/checkpoints}"
-DATASET_ROOT="${DATASET_ROOT:-s3a://training/datasets}"
-
-job_id="" attempt=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --job-id) job_id="$2"; shift 2 ;;
-    --attempt) attempt="$2"; shift 2 ;;
-    --checkpoint) checkpoint="$2"; shift 2 ;;
-    *) echo "Unknown option: $1" >&2; exit 2 ;;
-  esac
-done
-[[ -n "$job_id" && -n "$attempt" ]] || { sed -n '6p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 
 # The database password reaches the application master's environment through a properties file only
 # this user can read (spark-defaults.conf plus that line), never through argv; Spark's UI redacts it.
