@@ -123,6 +123,8 @@ function refreshSoon() {
   refreshTimer = setTimeout(() => loadJob().then(loadHistory).catch(error => toast(error.message, true)), 200);
 }
 
+// The page does not wait for the socket: it loads now, and again after every (re)connect to catch up.
+loadJob().then(loadHistory).catch(error => toast(error.message, true));
 connectEvents(message => {
   if (message.data && message.data.job_id === jobId) {
     if (message.event === "training_job_deleted") {

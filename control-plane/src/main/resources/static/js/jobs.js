@@ -154,4 +154,6 @@ form.addEventListener("submit", async event => {
 });
 
 loadDatasets().catch(error => toast(error.message, true));
+// The table does not wait for the socket: it loads now, and again after every (re)connect to catch up.
+reload().catch(error => toast(error.message, true));
 connectEvents(onEvent, () => reload().catch(error => toast(error.message, true)));
