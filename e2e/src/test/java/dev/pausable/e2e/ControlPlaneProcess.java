@@ -29,7 +29,6 @@ final class ControlPlaneProcess implements AutoCloseable {
     private final List<String> extraArgs;
     private Process process;
     private Path log;
-    private int starts;
 
     private ControlPlaneProcess(Path work, int port, int databasePort, List<String> extraArgs) {
         this.work = work;
@@ -47,7 +46,12 @@ final class ControlPlaneProcess implements AutoCloseable {
     }
 
     ControlPlaneProcess start() throws Exception {
-        log = work.resolve("control-plane-" + ++starts + ".log");
+        // Numbered per work directory, so a restart (withArgs) keeps the previous run's log.
+        long earlier;
+        try (var logs = Files.list(work)) {
+            earlier = logs.filter(f -> f.getFileName().toString().startsWith("control-plane-")).count();
+        }
+        log = work.resolve("control-plane-" + (earlier + 1) + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-jar", path("controlPlaneJar").toString(),

@@ -25,10 +25,39 @@ public record SubmitCommand(String appName, String mainClass, String appResource
             "spark.pausable.db.user", "spark.pausable.db.password", "spark.kubernetes.container.image",
             "spark.yarn.queue", "spark.yarn.principal", "spark.yarn.keytab");
 
+    /** Prefixes a job can never set: cluster-manager credentials and secrets. */
+    private static final List<String> DENIED_PREFIXES = List.of("spark.kubernetes.driver.secret",
+            "spark.kubernetes.executor.secret", "spark.kubernetes.authenticate.", "spark.yarn.appMasterEnv.AWS_",
+            "spark.executorEnv.AWS_", "spark.kubernetes.driverEnv.AWS_");
+
     public static SubmitCommand of(LaunchRequest request, SparkProperties spark, DatabaseTarget database) {
+        Map<String, String> conf = conf(spark, request.sparkConf());
+        clusterDriverEnvironment(spark, database).forEach(conf::putIfAbsent);
         return new SubmitCommand(request.submissionId(), MAIN_CLASS, spark.trainerJar().toAbsolutePath().toString(),
-                spark.master(), spark.deployMode(), conf(spark, request.sparkConf()), appArgs(request),
-                environment(database));
+                spark.master(), spark.deployMode(), conf, appArgs(request), environment(database));
+    }
+
+    /**
+     * A YARN or Kubernetes cluster-mode driver does not inherit spark-submit's environment, so the
+     * database URL and user travel as the cluster manager's driver-environment settings. The password
+     * never does (it would show on the command line): operators give it with a Kubernetes secretKeyRef
+     * or in a spark-defaults.conf only the service user can read.
+     */
+    static Map<String, String> clusterDriverEnvironment(SparkProperties spark, DatabaseTarget database) {
+        if (!"cluster".equals(spark.deployMode())) {
+            return Map.of();
+        }
+        String prefix = spark.master().equals("yarn") ? "spark.yarn.appMasterEnv."
+                : spark.master().startsWith("k8s://") ? "spark.kubernetes.driverEnv." : null;
+        if (prefix == null) {
+            return Map.of();
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(prefix + "PAUSABLE_DB_URL", database.url());
+        if (database.user() != null) {
+            env.put(prefix + "PAUSABLE_DB_USER", database.user());
+        }
+        return env;
     }
 
     static List<String> appArgs(LaunchRequest request) {
@@ -54,10 +83,14 @@ public record SubmitCommand(String appName, String mainClass, String appResource
         return conf;
     }
 
+    /** Denied: the fixed list, the operator's list, s3a keys, the database, and cluster-manager secrets. */
     static boolean isDenied(String key, SparkProperties spark) {
-        return DENIED.contains(key) || spark.denied().contains(key) || key.startsWith("spark.hadoop.fs.s3a.")
-                && (key.endsWith(".access.key") || key.endsWith(".secret.key"));
+        return DENIED.contains(key) || spark.denied().contains(key)
+                || key.startsWith("spark.hadoop.fs.s3a.") && (key.endsWith(".access.key") || key.endsWith(".secret.key"))
+                || key.contains("PAUSABLE_DB_")
+                || DENIED_PREFIXES.stream().anyMatch(key::startsWith);
     }
+
 
     /** A URI stays as it is; a plain path becomes an absolute file:// URI the driver can use. */
     public static String storageUri(String location) {

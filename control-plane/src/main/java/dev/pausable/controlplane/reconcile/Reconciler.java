@@ -10,10 +10,14 @@ import dev.pausable.controlplane.launch.Liveness;
 import dev.pausable.controlplane.launch.Submission;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -41,6 +45,8 @@ public class Reconciler implements SmartLifecycle {
     private final TransactionTemplate tx;
     private final JdbcClient jdbc;
     private final ReconcilerProperties settings;
+    /** Attempts already asked about once by this control plane (see {@link #driving}). */
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService schedule;
 
     Reconciler(JobRepository jobs, JobLauncher launcher, LaunchCoordinator launches, TransactionTemplate tx,
@@ -56,13 +62,19 @@ public class Reconciler implements SmartLifecycle {
     /** One pass over every job that waits on a submission or a driver. */
     public void reconcile() {
         OffsetDateTime now = jdbc.sql("SELECT clock_timestamp()").query(OffsetDateTime.class).single();
-        for (TrainingJob job : jobs.unsettled()) {
+        List<TrainingJob> unsettled = jobs.unsettled();
+        for (TrainingJob job : unsettled) {
             try {
                 reconcile(job, now);
             } catch (RuntimeException e) {
                 log.warn("Could not reconcile job {}: {}", job.id(), e.toString(), e);
             }
         }
+        seen.retainAll(unsettled.stream().map(Reconciler::attemptKey).collect(Collectors.toSet()));
+    }
+
+    private static String attemptKey(TrainingJob job) {
+        return job.id() + "/" + job.attempt();
     }
 
     private void reconcile(TrainingJob job, OffsetDateTime now) {
@@ -101,13 +113,19 @@ public class Reconciler implements SmartLifecycle {
         }
     }
 
-    /** A driver that reports by heartbeat: stale heartbeat and no application means it died. */
+    /**
+     * A driver that reports by heartbeat: stale heartbeat and no application means it died. The first
+     * look at an attempt asks Spark even while the heartbeat is fresh, which re-adopts a driver started
+     * before this control plane did.
+     */
     private void driving(TrainingJob job, OffsetDateTime now, String what) {
         OffsetDateTime lastSign = job.heartbeatAt() != null ? job.heartbeatAt() : job.updatedAt();
-        if (Duration.between(lastSign, now).compareTo(settings.heartbeatTimeout()) < 0) {
+        boolean stale = Duration.between(lastSign, now).compareTo(settings.heartbeatTimeout()) >= 0;
+        boolean firstLook = seen.add(attemptKey(job));
+        if (!stale && !firstLook) {
             return;
         }
-        if (launcher.probe(submission(job)) != Liveness.GONE) {
+        if (launcher.probe(submission(job)) != Liveness.GONE || !stale) {
             return;
         }
         String reason = "Driver of " + job.submissionId() + " " + what + " (last heartbeat " + lastSign

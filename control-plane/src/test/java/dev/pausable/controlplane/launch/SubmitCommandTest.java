@@ -65,4 +65,34 @@ class SubmitCommandTest {
         assertThat(DB.toString()).doesNotContain("s3cret");
         assertThat(command.toString()).doesNotContain("s3cret").contains("PAUSABLE_DB_PASSWORD");
     }
+
+    @Test
+    void yarnAndKubernetesClusterDriversGetTheDatabaseUrlAndUserButNeverThePassword() {
+        LaunchRequest request = new LaunchRequest(JOB, 1, "t", JobType.TRAINING, null, Map.of());
+        SparkProperties yarn = new SparkProperties(Path.of("/opt/spark"), Path.of("/opt/trainer.jar"), "yarn",
+                "cluster", "s3a://b/c", "s3a://b/d", Path.of("logs"), Map.of(), List.of(), null);
+        assertThat(SubmitCommand.of(request, yarn, DB).conf())
+                .containsEntry("spark.yarn.appMasterEnv.PAUSABLE_DB_URL", "jdbc:postgresql://db/p")
+                .containsEntry("spark.yarn.appMasterEnv.PAUSABLE_DB_USER", "ops")
+                .doesNotContainKey("spark.yarn.appMasterEnv.PAUSABLE_DB_PASSWORD")
+                .doesNotContainValue("s3cret");
+        SparkProperties k8s = new SparkProperties(Path.of("/opt/spark"), Path.of("/opt/trainer.jar"),
+                "k8s://https://k8s:6443", "cluster", "s3a://b/c", "s3a://b/d", Path.of("logs"), Map.of(), List.of(),
+                null);
+        assertThat(SubmitCommand.of(request, k8s, DB).conf())
+                .containsEntry("spark.kubernetes.driverEnv.PAUSABLE_DB_URL", "jdbc:postgresql://db/p")
+                .doesNotContainValue("s3cret");
+        assertThat(SubmitCommand.of(request, SPARK, DB).conf()).as("standalone cluster: the REST request's environment")
+                .noneSatisfy((key, value) -> assertThat(key).contains("PAUSABLE_DB_"));
+    }
+
+    @Test
+    void jobsCannotRedirectTheDatabaseOrReachClusterSecrets() {
+        for (String key : List.of("spark.yarn.appMasterEnv.PAUSABLE_DB_URL", "spark.kubernetes.driverEnv.PAUSABLE_DB_URL",
+                "spark.kubernetes.driver.secretKeyRef.X", "spark.kubernetes.authenticate.driver.serviceAccountName",
+                "spark.executorEnv.AWS_SECRET_ACCESS_KEY")) {
+            assertThat(SubmitCommand.isDenied(key, SPARK)).as(key).isTrue();
+        }
+        assertThat(SubmitCommand.isDenied("spark.kubernetes.executor.request.cores", SPARK)).isFalse();
+    }
 }

@@ -47,10 +47,13 @@ class ReconcilerIT extends ApiITBase {
         launcher.answer(tag(unknown), Liveness.UNKNOWN);
 
         reconciler.reconcile();
+        reconciler.reconcile();
 
         assertThat(List.of(status(fresh), status(alive), status(unknown))).containsOnly("running");
-        assertThat(launcher.probes()).extracting(p -> p.tag()).doesNotContain(tag(fresh))
-                .contains(tag(alive), tag(unknown));
+        assertThat(launcher.probes()).extracting(p -> p.tag()).as("a fresh heartbeat: asked once, on the first look")
+                .containsOnlyOnce(tag(fresh));
+        assertThat(launcher.probes()).extracting(p -> p.tag()).as("stale: asked on every pass")
+                .containsSubsequence(tag(alive), tag(alive)).containsSubsequence(tag(unknown), tag(unknown));
     }
 
     @Test
