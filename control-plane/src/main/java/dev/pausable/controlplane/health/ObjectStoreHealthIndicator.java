@@ -34,7 +34,8 @@ class ObjectStoreHealthIndicator extends AbstractHealthIndicator implements Disp
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final SparkProperties spark;
-    private volatile S3Client client;
+    private Map<String, String> settings;
+    private S3Client client;
 
     ObjectStoreHealthIndicator(SparkProperties spark) {
         super("Object store health check failed");
@@ -57,22 +58,25 @@ class ObjectStoreHealthIndicator extends AbstractHealthIndicator implements Disp
                         existing == null ? "none" : existing.toString());
             }
             case "s3a", "s3" -> {
-                Map<String, String> settings = SparkSettings.effective(spark);
-                s3(settings).headBucket(request -> request.bucket(uri.getHost()));
+                s3().headBucket(request -> request.bucket(uri.getHost()));
                 builder.up().withDetail("bucket", uri.getHost())
-                        .withDetail("endpoint", settings.getOrDefault("spark.hadoop.fs.s3a.endpoint", "AWS default"));
+                        .withDetail("endpoint", s3Settings().getOrDefault("spark.hadoop.fs.s3a.endpoint", "AWS default"));
             }
             default -> builder.unknown().withDetail("reason", "no check for scheme " + uri.getScheme());
         }
     }
 
-    private S3Client s3(Map<String, String> settings) {
+    /** The Spark settings s3a gets (spark-defaults.conf + operator conf), read once. */
+    private synchronized Map<String, String> s3Settings() {
+        if (settings == null) {
+            settings = SparkSettings.effective(spark);
+        }
+        return settings;
+    }
+
+    private synchronized S3Client s3() {
         if (client == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = build(settings);
-                }
-            }
+            client = build(s3Settings());
         }
         return client;
     }
@@ -99,7 +103,7 @@ class ObjectStoreHealthIndicator extends AbstractHealthIndicator implements Disp
     }
 
     @Override
-    public void destroy() {
+    public synchronized void destroy() {
         if (client != null) {
             client.close();
         }

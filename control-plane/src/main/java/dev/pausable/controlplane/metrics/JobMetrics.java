@@ -10,13 +10,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -34,6 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class JobMetrics {
 
     private static final Duration COUNT_CACHE = Duration.ofSeconds(2);
+    /** Far more attempts than are ever paused or resumed at once; older keys cannot recur. */
+    private static final int RECORDED_LIMIT = 10_000;
 
     private final MeterRegistry registry;
     private final JdbcClient jdbc;
@@ -41,8 +44,14 @@ public class JobMetrics {
     private final Timer pauseLatency;
     private final Timer resumeLatency;
     private final Timer epochDuration;
-    /** (job, attempt) pairs whose pause or resume latency was recorded: each is recorded once. */
-    private final Set<String> recorded = ConcurrentHashMap.newKeySet();
+    /** Pause and resume latencies already recorded, by job and attempt: each is recorded once. */
+    private final Set<String> recorded = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > RECORDED_LIMIT;
+                }
+            }));
     private volatile Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
     private volatile long countedAt;
 
@@ -128,9 +137,13 @@ public class JobMetrics {
     }
 
     private void recordResumeLatency(UUID job, int attempt, int epoch, OffsetDateTime epochStarted) {
+        String key = "resume:" + job + ":" + attempt;
+        if (recorded.contains(key)) {
+            return;
+        }
         Integer first = jdbc.sql("SELECT min(epoch) FROM training_metrics WHERE job_id = :job AND attempt = :attempt")
                 .param("job", job).param("attempt", attempt).query(Integer.class).single();
-        if (first == null || first != epoch || !recorded.add("resume:" + job + ":" + attempt)) {
+        if (first == null || first != epoch || !recorded.add(key)) {
             return;
         }
         jdbc.sql("""
