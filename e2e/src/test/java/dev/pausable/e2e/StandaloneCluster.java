@@ -3,12 +3,7 @@ package dev.pausable.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +18,6 @@ import java.util.concurrent.TimeUnit;
  * the test. Workers need {@code SPARK_SCALA_VERSION} to build driver and executor commands.
  */
 final class StandaloneCluster implements AutoCloseable {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     final int masterPort;
     final int restPort;
@@ -81,7 +74,7 @@ final class StandaloneCluster implements AutoCloseable {
     /** The master's own JSON view (workers, active and completed apps and drivers); null while it is down. */
     JsonNode masterState() {
         try {
-            return get(URI.create("http://127.0.0.1:" + uiPort + "/json/"));
+            return new Api("http://127.0.0.1:" + uiPort).get("/json/");
         } catch (IOException e) {
             return null;
         }
@@ -89,7 +82,7 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** What the REST gateway says of a driver: driverState, workerHostPort, … */
     JsonNode driverStatus(String driverId) throws IOException {
-        return get(URI.create(restUrl() + "/v1/submissions/status/" + driverId));
+        return new Api(restUrl()).get("/v1/submissions/status/" + driverId);
     }
 
     private void launch(String name, Map<String, String> env, String mainClass, String... args) throws IOException {
@@ -105,17 +98,6 @@ final class StandaloneCluster implements AutoCloseable {
         builder.environment().put("SPARK_LOG_DIR", work.toString());
         processes.add(builder.start());
         assertThat(processes.get(processes.size() - 1).isAlive()).as(name + " started").isTrue();
-    }
-
-    private static JsonNode get(URI uri) throws IOException {
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            return JSON.readTree(response.body());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
     }
 
     /** Workers first (their shutdown hooks stop their drivers and executors), then the master. */

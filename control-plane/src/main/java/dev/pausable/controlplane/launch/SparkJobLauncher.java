@@ -65,7 +65,7 @@ class SparkJobLauncher implements JobLauncher {
                     .redirectOutput(logFile.toFile());
             command.conf().forEach(launcher::setConf);
             launcher.addAppArgs(command.appArgs().toArray(String[]::new));
-            SparkAppHandle handle = launcher.startApplication(new Forget(command.appName(), logFile));
+            SparkAppHandle handle = launcher.startApplication(new Forget(command.appName()));
             handles.put(command.appName(), handle);
             log.info("Submitted {} to {} ({} mode); log: {}", command.appName(), command.master(),
                     command.deployMode(), logFile);
@@ -121,26 +121,29 @@ class SparkJobLauncher implements JobLauncher {
             CompletableFuture.allOf(found.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
                     .thenRun(() -> {
                         adopted.remove(submission.tag());
-                        if (!"cluster".equals(spark.deployMode())) {
-                            ended.ended(submission.tag(), "EXITED", logFile(submission.tag()));
-                        }
+                        reportEnd(submission.tag(), "EXITED");
                     });
         }
         return Liveness.ALIVE;
     }
 
     /**
-     * Drops the handle of a finished submission and reports the end. In cluster mode the launcher's
-     * handle reports LOST even on success (the driver runs elsewhere), so only client mode reports.
+     * A client-mode driver's process is gone. In cluster mode the local process is only spark-submit
+     * (its handle reports LOST even on success, the driver runs elsewhere), so its end proves nothing.
      */
+    private void reportEnd(String tag, String state) {
+        if (!"cluster".equals(spark.deployMode())) {
+            ended.ended(tag, state, logFile(tag));
+        }
+    }
+
+    /** Drops the handle of a finished submission and reports the end. */
     private final class Forget implements SparkAppHandle.Listener {
 
         private final String tag;
-        private final Path logFile;
 
-        Forget(String tag, Path logFile) {
+        Forget(String tag) {
             this.tag = tag;
-            this.logFile = logFile;
         }
 
         @Override
@@ -148,9 +151,7 @@ class SparkJobLauncher implements JobLauncher {
             if (handle.getState().isFinal()) {
                 handles.remove(tag);
                 log.info("Submission {} ended in state {}", tag, handle.getState());
-                if (!"cluster".equals(spark.deployMode())) {
-                    ended.ended(tag, handle.getState().name(), logFile);
-                }
+                reportEnd(tag, handle.getState().name());
             }
         }
 

@@ -133,7 +133,7 @@ public class JobMetrics {
         if (!recorded.add("pause:" + job + ":" + attempt)) {
             return;
         }
-        between(job, attempt, "intent", "paused", "status", "paused").ifPresent(pauseLatency::record);
+        pauseLatency(job, attempt).ifPresent(pauseLatency::record);
     }
 
     private void recordResumeLatency(UUID job, int attempt, int epoch, OffsetDateTime epochStarted) {
@@ -154,15 +154,12 @@ public class JobMetrics {
                 .ifPresent(asked -> resumeLatency.record(Duration.between(asked, epochStarted)));
     }
 
-    /** Time from the latest {@code (fromType, fromValue)} audit row to the latest {@code (toType, toValue)} one. */
-    private Optional<Duration> between(UUID job, int attempt, String fromType, String fromValue, String toType,
-                                       String toValue) {
+    /** From the latest pause request of the attempt to its PAUSED status, both as the audit trail recorded them. */
+    private Optional<Duration> pauseLatency(UUID job, int attempt) {
         return jdbc.sql("""
-                        SELECT max(created_at) FILTER (WHERE event_type = :fromType AND to_value = :fromValue) AS asked,
-                               max(created_at) FILTER (WHERE event_type = :toType AND to_value = :toValue) AS done
+                        SELECT max(created_at) FILTER (WHERE event_type = 'intent' AND to_value = 'paused') AS asked,
+                               max(created_at) FILTER (WHERE event_type = 'status' AND to_value = 'paused') AS done
                         FROM job_events WHERE job_id = :job AND attempt = :attempt""")
-                .param("fromType", fromType).param("fromValue", fromValue)
-                .param("toType", toType).param("toValue", toValue)
                 .param("job", job).param("attempt", attempt)
                 .query((rs, n) -> {
                     OffsetDateTime asked = rs.getObject("asked", OffsetDateTime.class);
