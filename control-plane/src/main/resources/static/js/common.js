@@ -127,7 +127,7 @@ function toast(message, isError) {
 /**
  * The control plane's event stream (/ws): every job change and every epoch's metrics as they are
  * committed. Reconnects with backoff when the socket drops; onOpen runs after every (re)connect so a
- * page can fetch what it missed.
+ * page can fetch what it missed (return its promise: body[data-synced] turns "true" when it is done).
  */
 function connectEvents(onMessage, onOpen) {
   const indicator = document.getElementById("connection");
@@ -140,13 +140,15 @@ function connectEvents(onMessage, onOpen) {
       indicator.textContent = "live";
       indicator.className = "conn live";
       indicator.dataset.state = "live";
-      onOpen();
+      // Set once the page has caught up with what it may have missed while not connected.
+      Promise.resolve(onOpen()).then(() => { document.body.dataset.synced = "true"; });
     };
     socket.onmessage = message => onMessage(JSON.parse(message.data));
     socket.onclose = () => {
       indicator.textContent = "reconnecting…";
       indicator.className = "conn down";
       indicator.dataset.state = "down";
+      document.body.dataset.synced = "false";
       setTimeout(open, delay);
       delay = Math.min(delay * 2, 5000);
     };

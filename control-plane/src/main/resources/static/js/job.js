@@ -133,4 +133,4 @@ connectEvents(message => {
       refreshSoon();
     }
   }
-}, refreshSoon);
+}, () => loadJob().then(loadHistory).catch(error => toast(error.message, true)));

@@ -138,6 +138,7 @@ class DashboardBrowserIT extends ApiITBase {
         ((JavascriptExecutor) browser).executeScript("window.pausableEvents.close()");
         waitFor().until(d -> "live".equals(browser.findElement(By.id("connection")).getAttribute("data-state"))
                 && browser.executeScript("return window.pausableEvents.readyState").equals(1L));
+        waitUntilSynced();
         forceStatus(job, "failed");
         waitForRowStatus(job, "failed");
         assertThat(pageWasNotReloaded()).isTrue();
@@ -210,7 +211,7 @@ class DashboardBrowserIT extends ApiITBase {
                 .param("id", job).update();
 
         browser.get(base() + "/jobs/" + job);
-        waitFor().until(d -> !browser.findElements(By.cssSelector("#markers li[data-marker=pause]")).isEmpty());
+        waitUntilSynced();
 
         assertThat(browser.findElement(By.cssSelector("#markers li[data-marker=pause]")).getAttribute("data-epoch"))
                 .isEqualTo("3");
@@ -241,8 +242,13 @@ class DashboardBrowserIT extends ApiITBase {
 
     private void openJobs() {
         browser.get(base() + "/");
-        waitFor().until(d -> "live".equals(browser.findElement(By.id("connection")).getAttribute("data-state")));
-        waitFor().until(d -> jobIds().size() == countJobs());
+        waitUntilSynced();
+        assertThat(jobIds()).hasSize((int) countJobs());
+    }
+
+    /** Live, and the catch-up fetch after connecting is rendered: nothing re-renders underneath the test. */
+    private void waitUntilSynced() {
+        waitFor().until(d -> "true".equals(browser.findElement(By.tagName("body")).getAttribute("data-synced")));
     }
 
     private List<String> jobIds() {
