@@ -1,23 +1,29 @@
 package dev.pausable.trainer;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.pausable.contract.CommittedCheckpoint;
+import dev.pausable.contract.Dataset;
+import dev.pausable.contract.NewDataset;
+import dev.pausable.contract.SyntheticDataConfig;
+import dev.pausable.contract.TrainerCommand;
+import dev.pausable.contract.TrainerSettings;
+import dev.pausable.contract.TrainingConfig;
+import dev.pausable.contract.TrainingJob;
 import dev.pausable.trainer.checkpoint.CheckpointStore;
 import dev.pausable.trainer.data.SyntheticRssGenerator;
 import dev.pausable.trainer.data.TrainingData;
-import dev.pausable.trainer.db.JobRow;
 import dev.pausable.trainer.db.JobStore;
 import dev.pausable.trainer.db.StaleAttemptException;
 import dev.pausable.trainer.train.Outcome;
-import dev.pausable.trainer.train.TrainingConfig;
 import dev.pausable.trainer.train.TrainingLoop;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -26,18 +32,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One driver run of one attempt of one job: claim the job, run it, record the outcome. Spark
- * settings used: {@code spark.pausable.checkpointRoot} (training; e.g. {@code s3a://bucket/checkpoints})
- * and {@code spark.pausable.datasetRoot} (synthetic data without an {@code output_uri}).
+ * settings used: {@link TrainerSettings#CHECKPOINT_ROOT} (training; e.g. {@code s3a://bucket/checkpoints})
+ * and {@link TrainerSettings#DATASET_ROOT} (synthetic data without an {@code output_uri}).
  */
 public final class Trainer {
 
-    public static final String CHECKPOINT_ROOT = "spark.pausable.checkpointRoot";
-    public static final String DATASET_ROOT = "spark.pausable.datasetRoot";
-
     private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+    /**
+     * Binds the stored config to the contract's types. Strict: the control plane stored exactly these
+     * fields, so an unknown one means the two processes disagree, which must fail loudly.
+     */
     private static final ObjectMapper CONFIG = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     private final SparkSession spark;
     private final JobStore store;
@@ -47,54 +54,68 @@ public final class Trainer {
         this.store = store;
     }
 
-    public Outcome run(TrainerArgs args) throws IOException {
-        JobRow job = store.load();
+    public Outcome run(TrainerCommand args) throws IOException {
+        TrainingJob job = store.load();
         if (job.attempt() != args.attempt()) {
             throw new StaleAttemptException("Job " + job.id() + " is at attempt "
                     + job.attempt() + ", this driver is attempt " + args.attempt());
         }
-        if (args.checkpoint() != null && (job.pauseCheckpoint() == null
-                || !args.checkpoint().equals(job.pauseCheckpoint().uri()))) {
+        Optional<CommittedCheckpoint> committed = job.pauseCheckpoint();
+        if (args.checkpoint() != null
+                && !committed.map(c -> c.uri().equals(args.checkpoint())).orElse(false)) {
             throw new IOException("Checkpoint " + args.checkpoint() + " is not the job's committed pause checkpoint ("
-                    + (job.pauseCheckpoint() == null ? "none" : job.pauseCheckpoint().uri()) + ")");
+                    + committed.map(CommittedCheckpoint::uri).orElse("none") + ")");
         }
         store.markRunning(spark.sparkContext().applicationId());
-        return "synthetic_data".equals(job.jobType()) ? generate(job) : train(job);
+        return switch (job.jobType()) {
+            case SYNTHETIC_DATA -> generate(job);
+            case TRAINING -> train(job);
+        };
     }
 
-    private Outcome generate(JobRow job) throws IOException {
-        JsonNode config = CONFIG.readTree(job.configJson());
-        SyntheticRssGenerator.Settings settings = new SyntheticRssGenerator.Settings(
-                config.path("num_samples").asLong(), config.path("seed").asLong(),
-                config.path("num_receivers").asInt(8), config.path("area_size_m").asDouble(1000),
-                config.path("path_loss_exponent").asDouble(3.0), config.path("shadowing_sigma_db").asDouble(4.0),
-                config.path("tx_power_dbm").asDouble(30), config.path("partitions").asInt(4));
-        String uri = config.hasNonNull("output_uri")
-                ? config.get("output_uri").asText()
-                : requiredConf(DATASET_ROOT) + "/" + job.id();
+    private Outcome generate(TrainingJob job) throws IOException {
+        SyntheticDataConfig config = syntheticDataConfig(job.config(), job.jobName());
+        SyntheticRssGenerator.Settings settings = new SyntheticRssGenerator.Settings(config.numSamples(),
+                config.seed(), config.numReceivers(), config.areaSizeM(), config.pathLossExponent(),
+                config.shadowingSigmaDb(), config.txPowerDbm(), config.partitions());
+        String uri = config.outputUri() != null
+                ? config.outputUri()
+                : requiredConf(TrainerSettings.DATASET_ROOT) + "/" + job.id();
+        NewDataset dataset = NewDataset.validated(config.datasetName(), uri, settings.numSamples(),
+                SyntheticRssGenerator.featureColumns(settings.numReceivers()), SyntheticRssGenerator.labelColumns(),
+                null);
         log.info("Generating {} rows into {}", settings.numSamples(), uri);
         SyntheticRssGenerator.write(spark, settings, uri);
-        String name = config.hasNonNull("dataset_name") ? config.get("dataset_name").asText() : job.jobName();
-        store.completeWithDataset(UUID.randomUUID(), name, uri, settings.numSamples(),
-                SyntheticRssGenerator.featureColumns(settings.numReceivers()), SyntheticRssGenerator.labelColumns());
+        store.completeWithDataset(UUID.randomUUID(), dataset);
         return new Outcome.Generated(uri, settings.numSamples());
     }
 
-    private Outcome train(JobRow job) throws IOException {
-        if (job.dataset() == null) {
+    private Outcome train(TrainingJob job) throws IOException {
+        if (job.datasetId() == null) {
             throw new IllegalStateException("Training job " + job.id() + " has no dataset");
         }
-        TrainingConfig config = CONFIG.readValue(job.configJson(), TrainingConfig.class);
-        CheckpointStore checkpoints = new CheckpointStore(requiredConf(CHECKPOINT_ROOT),
+        Dataset dataset = store.dataset(job.datasetId());
+        TrainingConfig config = trainingConfig(job.config());
+        CheckpointStore checkpoints = new CheckpointStore(requiredConf(TrainerSettings.CHECKPOINT_ROOT),
                 spark.sparkContext().hadoopConfiguration());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        TrainingData data = TrainingData.load(spark, job.dataset().uri(), job.dataset().featureColumns(),
-                job.dataset().labelColumns(), config.seed(), config.validationSplit(), config.workers());
+        TrainingData data = TrainingData.load(spark, dataset.uri(), dataset.featureColumns(),
+                dataset.labelColumns(), config.seed(), config.validationSplit(), config.workers());
         try {
-            return new TrainingLoop(sc, store, checkpoints, job, config, configHash(job.configJson())).run(data);
+            return new TrainingLoop(sc, store, checkpoints, job, dataset, config, configHash(job.config())).run(data);
         } finally {
             data.release();
         }
+    }
+
+    /** A training job's stored config, bound to the contract's type and read in its stored form. */
+    public static TrainingConfig trainingConfig(String json) throws IOException {
+        return CONFIG.readValue(json, TrainingConfig.class).stored();
+    }
+
+    /** A synthetic-data job's stored config, bound to the contract's type and read in its stored form. */
+    public static SyntheticDataConfig syntheticDataConfig(String json, String jobName) throws IOException {
+        return CONFIG.readValue(json, SyntheticDataConfig.class).stored(jobName);
     }
 
     /** SHA-256 of the config as stored (PostgreSQL's jsonb text form is canonical). */

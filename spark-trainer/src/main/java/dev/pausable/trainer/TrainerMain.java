@@ -1,5 +1,7 @@
 package dev.pausable.trainer;
 
+import dev.pausable.contract.TrainerCommand;
+import dev.pausable.contract.TrainerSettings;
 import dev.pausable.trainer.db.Database;
 import dev.pausable.trainer.db.Heartbeat;
 import dev.pausable.trainer.db.JobStore;
@@ -22,9 +24,6 @@ import scala.Tuple2;
  */
 public final class TrainerMain {
 
-    /** How often the driver proves it is alive between epoch commits. */
-    public static final String HEARTBEAT_SECONDS = "spark.pausable.heartbeatSeconds";
-
     private static final Logger log = LoggerFactory.getLogger(TrainerMain.class);
 
     private TrainerMain() {
@@ -35,14 +34,14 @@ public final class TrainerMain {
     }
 
     static int run(String[] argv) {
-        TrainerArgs args;
+        TrainerCommand args;
         try {
-            args = TrainerArgs.parse(argv);
+            args = TrainerCommand.parse(argv);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             return 2;
         }
-        SparkSession spark = SparkSession.builder().appName("pausable-" + args.jobId() + "-a" + args.attempt())
+        SparkSession spark = SparkSession.builder().appName(args.tag().toString())
                 .getOrCreate();
         JobStore store = null;
         try (Database db = database(spark.sparkContext().getConf())) {
@@ -79,7 +78,7 @@ public final class TrainerMain {
     }
 
     static Duration heartbeatPeriod(SparkConf conf) {
-        return Duration.ofSeconds(conf.getLong(HEARTBEAT_SECONDS, 10));
+        return Duration.ofSeconds(conf.getLong(TrainerSettings.HEARTBEAT_SECONDS, 10));
     }
 
     static Database database(SparkConf conf) {
@@ -88,13 +87,13 @@ public final class TrainerMain {
             sparkConf.put(entry._1(), entry._2());
         }
         Map<String, String> env = System.getenv();
-        String url = TrainerArgs.setting(env, sparkConf, "PAUSABLE_DB_URL", "spark.pausable.db.url");
+        String url = TrainerSettings.DB_URL.lookup(env, sparkConf);
         if (url == null) {
-            throw new IllegalStateException("No database: set PAUSABLE_DB_URL or spark.pausable.db.url");
+            throw new IllegalStateException("No database: set " + TrainerSettings.DB_URL.environment() + " or "
+                    + TrainerSettings.DB_URL.sparkConf());
         }
-        String retry = sparkConf.getOrDefault("spark.pausable.db.retrySeconds", "60");
-        return new Database(url, TrainerArgs.setting(env, sparkConf, "PAUSABLE_DB_USER", "spark.pausable.db.user"),
-                TrainerArgs.setting(env, sparkConf, "PAUSABLE_DB_PASSWORD", "spark.pausable.db.password"),
-                Duration.ofSeconds(Long.parseLong(retry)));
+        String retry = sparkConf.getOrDefault(TrainerSettings.DB_RETRY_SECONDS, "60");
+        return new Database(url, TrainerSettings.DB_USER.lookup(env, sparkConf),
+                TrainerSettings.DB_PASSWORD.lookup(env, sparkConf), Duration.ofSeconds(Long.parseLong(retry)));
     }
 }

@@ -3,6 +3,8 @@ package dev.pausable.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pausable.contract.TrainerCommand;
+import dev.pausable.contract.TrainerSettings;
 import dev.pausable.trainer.train.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,7 @@ class S3CheckpointIT {
 
     @AfterEach
     void restoreCheckpointRoot() {
-        fx.spark.conf().set(Trainer.CHECKPOINT_ROOT, fx.work.resolve("checkpoints").toUri().toString());
+        fx.spark.conf().set(TrainerSettings.CHECKPOINT_ROOT, fx.work.resolve("checkpoints").toUri().toString());
     }
 
     private UUID newJob() {
@@ -39,12 +41,12 @@ class S3CheckpointIT {
     }
 
     private Outcome run(UUID job, int attempt, String checkpoint) throws Exception {
-        return new Trainer(fx.spark, fx.store(job, attempt)).run(new TrainerArgs(job, attempt, checkpoint));
+        return new Trainer(fx.spark, fx.store(job, attempt)).run(new TrainerCommand(job, attempt, checkpoint));
     }
 
     @Test
     void pausesToS3AndResumesFromTheVerifiedObject() throws Exception {
-        fx.spark.conf().set(Trainer.CHECKPOINT_ROOT, "s3a://" + TrainerFixture.BUCKET + "/checkpoints");
+        fx.spark.conf().set(TrainerSettings.CHECKPOINT_ROOT, "s3a://" + TrainerFixture.BUCKET + "/checkpoints");
         UUID job = newJob();
         fx.pauseWhenEpochRecorded(job, 1);
         Outcome paused = run(job, 1, null);
@@ -70,7 +72,7 @@ class S3CheckpointIT {
 
     @Test
     void anUnreachableStoreFailsThePauseWithinAMinuteAndNeverPauses() throws Exception {
-        fx.spark.conf().set(Trainer.CHECKPOINT_ROOT, "s3a://" + TrainerFixture.DEAD_BUCKET + "/checkpoints");
+        fx.spark.conf().set(TrainerSettings.CHECKPOINT_ROOT, "s3a://" + TrainerFixture.DEAD_BUCKET + "/checkpoints");
         UUID job = newJob();
         fx.pauseWhenEpochRecorded(job, 1);
 

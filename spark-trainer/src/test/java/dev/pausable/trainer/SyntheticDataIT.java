@@ -2,6 +2,7 @@ package dev.pausable.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pausable.contract.TrainerCommand;
 import dev.pausable.trainer.train.Outcome;
 import java.util.List;
 import java.util.UUID;
@@ -15,7 +16,7 @@ class SyntheticDataIT {
 
     private Outcome.Generated generate(String config) throws Exception {
         UUID job = fx.insertJob("synthetic_data", config, null, 0);
-        Outcome outcome = new Trainer(fx.spark, fx.store(job, 1)).run(new TrainerArgs(job, 1, null));
+        Outcome outcome = new Trainer(fx.spark, fx.store(job, 1)).run(new TrainerCommand(job, 1, null));
         assertThat(fx.queryString("SELECT status FROM training_jobs WHERE id = ?", job)).isEqualTo("completed");
         return (Outcome.Generated) outcome;
     }

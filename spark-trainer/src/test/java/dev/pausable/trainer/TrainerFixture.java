@@ -1,5 +1,7 @@
 package dev.pausable.trainer;
 
+import dev.pausable.contract.TrainerCommand;
+import dev.pausable.contract.TrainerSettings;
 import dev.pausable.trainer.db.Database;
 import dev.pausable.trainer.db.JobStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -59,8 +61,8 @@ public final class TrainerFixture {
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "2")
                 .config("spark.local.dir", work.resolve("spark").toString())
-                .config(Trainer.CHECKPOINT_ROOT, work.resolve("checkpoints").toUri().toString())
-                .config(Trainer.DATASET_ROOT, work.resolve("datasets").toUri().toString())
+                .config(TrainerSettings.CHECKPOINT_ROOT, work.resolve("checkpoints").toUri().toString())
+                .config(TrainerSettings.DATASET_ROOT, work.resolve("datasets").toUri().toString())
                 .getOrCreate();
         configureS3a(spark.sparkContext().hadoopConfiguration());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -181,7 +183,7 @@ public final class TrainerFixture {
                 + " \"path_loss_exponent\": 3.0, \"shadowing_sigma_db\": %s, \"tx_power_dbm\": 20}",
                 rows, receivers, areaSizeM, shadowingSigmaDb), null, 0);
         try {
-            new Trainer(spark, store(job, 1)).run(new TrainerArgs(job, 1, null));
+            new Trainer(spark, store(job, 1)).run(new TrainerCommand(job, 1, null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

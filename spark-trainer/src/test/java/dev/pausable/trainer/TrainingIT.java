@@ -3,6 +3,7 @@ package dev.pausable.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pausable.contract.TrainerCommand;
 import dev.pausable.trainer.checkpoint.CheckpointCodec;
 import dev.pausable.trainer.checkpoint.CheckpointMismatchException;
 import dev.pausable.trainer.checkpoint.TrainingState;
@@ -49,7 +50,7 @@ class TrainingIT {
     }
 
     private Outcome run(UUID job, int attempt, String checkpoint) throws IOException {
-        return new Trainer(fx.spark, fx.store(job, attempt)).run(new TrainerArgs(job, attempt, checkpoint));
+        return new Trainer(fx.spark, fx.store(job, attempt)).run(new TrainerCommand(job, attempt, checkpoint));
     }
 
     private String status(UUID job) {

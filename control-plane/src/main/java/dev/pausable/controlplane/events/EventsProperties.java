@@ -6,7 +6,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * @param channel         the PostgreSQL NOTIFY channel the schema's triggers write to
  * @param pollInterval    longest wait for notifications before checking for shutdown
  * @param reconnectDelay  pause before re-LISTENing after the connection to PostgreSQL broke
  * @param allowedOrigins  browser origins (besides the page's own) allowed to open {@code /ws}
@@ -15,7 +14,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("pausable.events")
 public record EventsProperties(
-        @DefaultValue("training_events") String channel,
         @DefaultValue("250ms") Duration pollInterval,
         @DefaultValue("1s") Duration reconnectDelay,
         @DefaultValue List<String> allowedOrigins,

@@ -1,8 +1,13 @@
 package dev.pausable.controlplane.events;
 
+import dev.pausable.contract.ChangeEvent;
+import dev.pausable.contract.JobAction;
+import dev.pausable.contract.JobStatus;
+import dev.pausable.contract.JobType;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -11,11 +16,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * LISTENs on the schema's notification channel over one dedicated connection and relays every
- * payload (already shaped as a WebSocket message by the trigger) to the WebSocket clients. The
- * connection is re-established after PostgreSQL restarts; no polling of tables anywhere.
+ * payload (already shaped as a WebSocket message by the trigger) to the WebSocket clients, adding to
+ * each job update the actions offered in its new state. The connection is re-established after
+ * PostgreSQL restarts; no polling of tables anywhere.
  */
 @Component
 class PgNotificationRelay implements SmartLifecycle {
@@ -26,6 +36,7 @@ class PgNotificationRelay implements SmartLifecycle {
     private final JobEventsWebSocket clients;
     private final EventsProperties properties;
     private final ApplicationEventPublisher events;
+    private final JsonMapper json = JsonMapper.builder().build();
     private volatile boolean running;
     private volatile boolean listening;
     private Thread thread;
@@ -59,13 +70,35 @@ class PgNotificationRelay implements SmartLifecycle {
         }
     }
 
-    /** In-process listeners (metrics) see what WebSocket clients see; their failures never stop the relay. */
-    private void publish(String json) {
+    /** WebSocket clients and in-process listeners (metrics) see the same message; failures never stop the relay. */
+    private void relay(String payload) {
+        TrainingEvent event;
         try {
-            events.publishEvent(new TrainingEvent(json));
+            event = decorated(payload);
         } catch (RuntimeException e) {
-            log.warn("A listener failed on {}: {}", json, e.toString());
+            log.warn("Unreadable job event {}: {}", payload, e.toString());
+            return;
         }
+        clients.broadcast(event.json());
+        try {
+            events.publishEvent(event);
+        } catch (RuntimeException e) {
+            log.warn("A listener failed on {}: {}", event.json(), e.toString());
+        }
+    }
+
+    /** Adds {@code data.actions} to job updates, so clients never derive them from the status themselves. */
+    TrainingEvent decorated(String payload) {
+        JsonNode message = json.readTree(payload);
+        ChangeEvent kind = ChangeEvent.fromWire(message.path(ChangeEvent.EVENT).asString("")).orElse(null);
+        if (kind == ChangeEvent.JOB_UPDATE && message.path(ChangeEvent.DATA) instanceof ObjectNode data) {
+            Set<JobAction> actions = JobAction.offered(JobType.fromWire(data.path(ChangeEvent.Keys.JOB_TYPE).asString()),
+                    JobStatus.fromWire(data.path(ChangeEvent.Keys.STATUS).asString()));
+            ArrayNode list = data.putArray(ChangeEvent.Keys.ACTIONS);
+            actions.forEach(action -> list.add(action.wire()));
+            return new TrainingEvent(kind, data, json.writeValueAsString(message));
+        }
+        return new TrainingEvent(kind, message.path(ChangeEvent.DATA), payload);
     }
 
     @Override
@@ -83,17 +116,16 @@ class PgNotificationRelay implements SmartLifecycle {
             try (Connection connection = dataSource.getConnection()) {
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN " + properties.channel());
+                    statement.execute("LISTEN " + ChangeEvent.CHANNEL);
                 }
                 listening = true;
-                log.info("Listening for job events on channel '{}'", properties.channel());
+                log.info("Listening for job events on channel '{}'", ChangeEvent.CHANNEL);
                 int timeoutMillis = (int) properties.pollInterval().toMillis();
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(timeoutMillis);
                     if (notifications != null) {
                         for (PGNotification notification : notifications) {
-                            clients.broadcast(notification.getParameter());
-                            publish(notification.getParameter());
+                            relay(notification.getParameter());
                         }
                     }
                 }

@@ -1,5 +1,15 @@
 package dev.pausable.controlplane.job;
 
+import dev.pausable.contract.Checkpoint;
+import dev.pausable.contract.CheckpointKind;
+import dev.pausable.contract.DesiredState;
+import dev.pausable.contract.JobStatus;
+import dev.pausable.contract.JobType;
+import dev.pausable.contract.Rows;
+import dev.pausable.contract.StatusChange;
+import dev.pausable.contract.TrainingJob;
+import dev.pausable.contract.Wire;
+import dev.pausable.controlplane.db.JsonColumns;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -10,12 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Plain SQL over {@code training_jobs} and its history tables. Every status change goes
@@ -25,13 +32,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class JobRepository {
 
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
-    };
-
     private final JdbcClient jdbc;
-    private final JsonMapper json;
+    private final JsonColumns json;
 
-    JobRepository(JdbcClient jdbc, JsonMapper json) {
+    JobRepository(JdbcClient jdbc, JsonColumns json) {
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -52,10 +56,12 @@ public class JobRepository {
         return jdbc.sql("""
                         INSERT INTO training_jobs (id, job_name, job_type, status, desired_state, config, dataset_id,
                                                    total_epochs, attempt, submission_id, spark_conf)
-                        VALUES (:id, :name, :type, 'pending', 'running', CAST(:config AS jsonb), :dataset,
+                        VALUES (:id, :name, :type, :status, :desired, CAST(:config AS jsonb), :dataset,
                                 :epochs, 1, :submission, CAST(:sparkConf AS jsonb))
                         RETURNING *""")
-                .param("sparkConf", json.writeValueAsString(sparkConf))
+                .param("status", JobStatus.PENDING.wire())
+                .param("desired", DesiredState.RUNNING.wire())
+                .param("sparkConf", json.write(sparkConf))
                 .param("id", id)
                 .param("name", jobName)
                 .param("type", type.wire())
@@ -115,7 +121,7 @@ public class JobRepository {
 
     /** Starts a conditional status change from any of {@code from} to {@code to}. */
     public Transition transition(UUID id, int expectedAttempt, JobStatus to, JobStatus... from) {
-        return new Transition(id, expectedAttempt, to, EnumSet.copyOf(Arrays.asList(from)));
+        return new Transition(id, expectedAttempt, new StatusChange(EnumSet.copyOf(Arrays.asList(from)), to));
     }
 
     /**
@@ -123,13 +129,13 @@ public class JobRepository {
      * that driver (not yet terminal or paused); audited as the launcher. Returns whether it did.
      */
     public boolean failUnfinishedSubmission(String submissionId, String reason) {
+        StatusChange fail = StatusChange.to(JobStatus.FAILED, JobStatus.UNSETTLED);
         return jdbc.sql("""
                         WITH audit AS (SELECT set_config('pausable.actor', 'launcher', true),
                                               set_config('pausable.reason', :reason, true))
-                        UPDATE training_jobs SET status = 'failed', error_message = :reason, completed_at = now()
+                        UPDATE training_jobs SET %s, error_message = :reason, completed_at = now()
                         FROM audit
-                        WHERE submission_id = :submission
-                          AND status IN ('pending', 'queued', 'running', 'pausing', 'cancelling')""")
+                        WHERE submission_id = :submission AND %s""".formatted(fail.assignment(), fail.condition()))
                 .param("reason", reason)
                 .param("submission", submissionId)
                 .update() == 1;
@@ -142,7 +148,8 @@ public class JobRepository {
     public boolean recordDriver(UUID id, int attempt, String driverId) {
         return jdbc.sql("""
                         UPDATE training_jobs SET spark_driver_id = coalesce(:driver, spark_driver_id)
-                        WHERE id = :id AND attempt = :attempt AND status IN ('queued', 'running', 'pausing')""")
+                        WHERE id = :id AND attempt = :attempt AND status IN (:launched)""")
+                .param("launched", Wire.names(JobStatus.LAUNCHED))
                 .param("driver", driverId)
                 .param("id", id)
                 .param("attempt", attempt)
@@ -152,9 +159,8 @@ public class JobRepository {
     /** Jobs that wait on a submission or a driver: the reconciler's work list. */
     public List<TrainingJob> unsettled() {
         return jdbc.sql("""
-                        SELECT * FROM training_jobs
-                        WHERE status IN ('pending', 'queued', 'running', 'pausing', 'cancelling')
-                        ORDER BY created_at""")
+                        SELECT * FROM training_jobs WHERE status IN (:unsettled) ORDER BY created_at""")
+                .param("unsettled", Wire.names(JobStatus.UNSETTLED))
                 .query(this::mapJob)
                 .list();
     }
@@ -168,7 +174,7 @@ public class JobRepository {
     public boolean deleteTerminal(UUID id) {
         return jdbc.sql("DELETE FROM training_jobs WHERE id = :id AND status IN (:terminal)")
                 .param("id", id)
-                .param("terminal", JobStatus.terminal().stream().map(JobStatus::wire).toList())
+                .param("terminal", Wire.names(JobStatus.TERMINAL))
                 .update() == 1;
     }
 
@@ -179,9 +185,9 @@ public class JobRepository {
                         FROM training_metrics WHERE job_id = :id ORDER BY epoch, attempt""")
                 .param("id", jobId)
                 .query((rs, n) -> new EpochMetric(rs.getInt("attempt"), rs.getInt("epoch"),
-                        nullableDouble(rs, "train_loss"), nullableDouble(rs, "val_loss"),
-                        nullableDouble(rs, "learning_rate"), nullableLong(rs, "duration_ms"),
-                        nullableDouble(rs, "samples_per_second"), nullableLong(rs, "iteration_count"),
+                        Rows.nullableDouble(rs, "train_loss"), Rows.nullableDouble(rs, "val_loss"),
+                        Rows.nullableDouble(rs, "learning_rate"), Rows.nullableLong(rs, "duration_ms"),
+                        Rows.nullableDouble(rs, "samples_per_second"), Rows.nullableLong(rs, "iteration_count"),
                         rs.getObject("recorded_at", OffsetDateTime.class)))
                 .list();
     }
@@ -193,7 +199,7 @@ public class JobRepository {
                 .param("id", jobId)
                 .query((rs, n) -> new JobEvent(rs.getLong("id"), rs.getString("event_type"),
                         rs.getString("from_value"), rs.getString("to_value"), rs.getString("actor"),
-                        rs.getString("reason"), nullableInt(rs, "epoch"), nullableInt(rs, "attempt"),
+                        rs.getString("reason"), Rows.nullableInt(rs, "epoch"), Rows.nullableInt(rs, "attempt"),
                         rs.getObject("created_at", OffsetDateTime.class)))
                 .list();
     }
@@ -204,59 +210,15 @@ public class JobRepository {
                         FROM checkpoints WHERE job_id = :id ORDER BY created_at, id""")
                 .param("id", jobId)
                 .query((rs, n) -> new Checkpoint(rs.getLong("id"), rs.getInt("epoch"), rs.getInt("attempt"),
-                        rs.getString("uri"), rs.getString("sha256"), rs.getLong("size_bytes"), rs.getString("kind"),
+                        rs.getString("uri"), rs.getString("sha256"), rs.getLong("size_bytes"),
+                        CheckpointKind.fromWire(rs.getString("kind")),
                         rs.getObject("created_at", OffsetDateTime.class),
-                        rs.getObject("deleted_at", OffsetDateTime.class), nullableLong(rs, "write_ms")))
+                        rs.getObject("deleted_at", OffsetDateTime.class), Rows.nullableLong(rs, "write_ms")))
                 .list();
     }
 
     private TrainingJob mapJob(ResultSet rs, int rowNum) throws SQLException {
-        return new TrainingJob(
-                rs.getObject("id", UUID.class),
-                rs.getString("job_name"),
-                JobType.fromWire(rs.getString("job_type")),
-                JobStatus.fromWire(rs.getString("status")),
-                DesiredState.fromWire(rs.getString("desired_state")),
-                json.readTree(rs.getString("config")),
-                rs.getObject("dataset_id", UUID.class),
-                rs.getInt("total_epochs"),
-                rs.getInt("current_epoch"),
-                rs.getDouble("progress_percent"),
-                nullableDouble(rs, "train_loss"),
-                nullableDouble(rs, "val_loss"),
-                nullableDouble(rs, "learning_rate"),
-                nullableDouble(rs, "best_val_loss"),
-                nullableInt(rs, "best_epoch"),
-                rs.getInt("attempt"),
-                rs.getString("submission_id"),
-                rs.getString("spark_app_id"),
-                rs.getString("pause_checkpoint_path"),
-                rs.getString("pause_checkpoint_sha256"),
-                nullableLong(rs, "pause_checkpoint_size"),
-                nullableInt(rs, "pause_checkpoint_epoch"),
-                rs.getString("error_message"),
-                rs.getObject("heartbeat_at", OffsetDateTime.class),
-                rs.getObject("created_at", OffsetDateTime.class),
-                rs.getObject("started_at", OffsetDateTime.class),
-                rs.getObject("updated_at", OffsetDateTime.class),
-                rs.getObject("completed_at", OffsetDateTime.class),
-                json.readValue(rs.getString("spark_conf"), STRING_MAP),
-                rs.getString("spark_driver_id"));
-    }
-
-    private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
-        double value = rs.getDouble(column);
-        return rs.wasNull() ? null : value;
-    }
-
-    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
-        int value = rs.getInt(column);
-        return rs.wasNull() ? null : value;
-    }
-
-    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : value;
+        return Rows.job(rs, json);
     }
 
     /** One conditional status change; {@link #apply()} returns the row as stored, or empty if it lost. */
@@ -264,21 +226,14 @@ public class JobRepository {
 
         private final UUID id;
         private final int expectedAttempt;
-        private final JobStatus to;
-        private final Set<JobStatus> from;
+        private final StatusChange change;
         private final List<String> assignments = new ArrayList<>();
         private final Map<String, Object> params = new LinkedHashMap<>();
 
-        private Transition(UUID id, int expectedAttempt, JobStatus to, Set<JobStatus> from) {
-            for (JobStatus source : from) {
-                if (!source.canTransitionTo(to)) {
-                    throw new IllegalArgumentException("Transition " + source + " -> " + to + " is not allowed");
-                }
-            }
+        private Transition(UUID id, int expectedAttempt, StatusChange change) {
             this.id = id;
             this.expectedAttempt = expectedAttempt;
-            this.to = to;
-            this.from = from;
+            this.change = change;
         }
 
         /** Sets a column to a bound value. Column names come from code, never from requests. */
@@ -296,17 +251,15 @@ public class JobRepository {
         }
 
         public Optional<TrainingJob> apply() {
-            StringBuilder sql = new StringBuilder("UPDATE training_jobs SET status = :to");
+            StringBuilder sql = new StringBuilder("UPDATE training_jobs SET ").append(change.assignment());
             for (String assignment : assignments) {
                 sql.append(", ").append(assignment);
             }
-            sql.append(" WHERE id = :id AND attempt = :attempt AND status IN (:from) RETURNING *");
+            sql.append(" WHERE id = :id AND attempt = :attempt AND ").append(change.condition()).append(" RETURNING *");
             return jdbc.sql(sql.toString())
                     .params(params)
-                    .param("to", to.wire())
                     .param("id", id)
                     .param("attempt", expectedAttempt)
-                    .param("from", from.stream().map(JobStatus::wire).toList())
                     .query(JobRepository.this::mapJob)
                     .optional();
         }

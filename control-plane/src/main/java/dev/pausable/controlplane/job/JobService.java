@@ -1,11 +1,19 @@
 package dev.pausable.controlplane.job;
 
+import dev.pausable.contract.CommittedCheckpoint;
+import dev.pausable.contract.DesiredState;
+import dev.pausable.contract.JobStatus;
+import dev.pausable.contract.JobType;
+import dev.pausable.contract.SubmissionTag;
+import dev.pausable.contract.SyntheticDataConfig;
+import dev.pausable.contract.TrainingConfig;
+import dev.pausable.contract.TrainingJob;
+import dev.pausable.contract.Wire;
 import dev.pausable.controlplane.dataset.DatasetRepository;
 import dev.pausable.controlplane.launch.LaunchEvents;
 import dev.pausable.controlplane.launch.LaunchRequest;
 import dev.pausable.controlplane.launch.SparkOverrides;
 import dev.pausable.controlplane.launch.Submission;
-import dev.pausable.controlplane.launch.SubmissionTag;
 import dev.pausable.controlplane.web.InvalidFieldException;
 import dev.pausable.controlplane.web.InvalidStateException;
 import dev.pausable.controlplane.web.NotFoundException;
@@ -56,7 +64,7 @@ public class JobService {
         try {
             type = jobType == null ? JobType.TRAINING : JobType.fromWire(jobType);
         } catch (IllegalArgumentException e) {
-            throw new InvalidFieldException("job_type", "must be 'training' or 'synthetic_data'");
+            throw new InvalidFieldException("job_type", "must be " + Wire.alternatives(JobType.values()));
         }
         Map<String, String> sparkConf = sparkOverrides.validate(rawSparkConf);
         // A seed drawn now and stored makes every later resume replay the same data order.
@@ -66,7 +74,8 @@ public class JobService {
         TrainingJob job;
         jobs.auditAs(actor, null);
         if (type == JobType.TRAINING) {
-            TrainingConfig config = configs.bind(rawConfig, TrainingConfig.class).normalized(generatedSeed);
+            TrainingConfig config = InvalidFieldException.checking(
+                    () -> configs.bind(rawConfig, TrainingConfig.class).normalized(generatedSeed));
             if (!datasets.exists(config.datasetId())) {
                 throw new InvalidFieldException("config.dataset_id", "names no registered dataset ('"
                         + config.datasetId() + "')");
@@ -74,8 +83,8 @@ public class JobService {
             job = jobs.insert(id, jobName, type, configs.write(config), config.datasetId(), config.epochs(),
                     submissionId, sparkConf);
         } else {
-            SyntheticDataConfig config = configs.bind(rawConfig, SyntheticDataConfig.class)
-                    .normalized(generatedSeed, jobName);
+            SyntheticDataConfig config = InvalidFieldException.checking(
+                    () -> configs.bind(rawConfig, SyntheticDataConfig.class).normalized(generatedSeed, jobName));
             job = jobs.insert(id, jobName, type, configs.write(config), null, 0, submissionId, sparkConf);
         }
         events.publishEvent(new LaunchEvents.Submit(new LaunchRequest(id, 1, submissionId, type, null, sparkConf)));
@@ -114,9 +123,10 @@ public class JobService {
     @Transactional
     public Accepted resume(UUID id, String actor) {
         TrainingJob job = checkResumable(get(id));
+        CommittedCheckpoint checkpoint = job.pauseCheckpoint().orElseThrow();
         int nextAttempt = job.attempt() + 1;
         String submissionId = SubmissionTag.of(id, nextAttempt);
-        jobs.auditAs(actor, "resume requested from epoch " + job.pauseCheckpointEpoch());
+        jobs.auditAs(actor, "resume requested from epoch " + checkpoint.epoch());
         TrainingJob queued = jobs.transition(id, job.attempt(), JobStatus.QUEUED, JobStatus.PAUSED)
                 .set("desired_state", DesiredState.RUNNING.wire())
                 .set("submission_id", submissionId)
@@ -128,20 +138,17 @@ public class JobService {
                     checkResumable(get(id));
                     throw new InvalidStateException("Job changed while resuming; try again");
                 });
-        int resumedFrom = job.pauseCheckpointEpoch() != null ? job.pauseCheckpointEpoch() : job.currentEpoch();
-        LaunchRequest.PauseCheckpoint checkpoint = new LaunchRequest.PauseCheckpoint(job.pauseCheckpointPath(),
-                job.pauseCheckpointSha256(), job.pauseCheckpointSize(), resumedFrom);
         events.publishEvent(new LaunchEvents.Submit(
                 new LaunchRequest(id, nextAttempt, submissionId, job.jobType(), checkpoint, job.sparkConf())));
         return new Accepted(queued.status().wire(), id, submissionId, queued.currentEpoch(), queued.totalEpochs(),
-                "Training resumed from epoch " + resumedFrom);
+                "Training resumed from epoch " + checkpoint.epoch());
     }
 
     private static TrainingJob checkResumable(TrainingJob job) {
         if (job.status() != JobStatus.PAUSED) {
             throw new InvalidStateException("Cannot resume job in status '" + job.status().wire() + "'");
         }
-        if (!job.hasCommittedPauseCheckpoint()) {
+        if (job.pauseCheckpoint().isEmpty()) {
             throw new InvalidStateException("No pause checkpoint found");
         }
         return job;

@@ -1,5 +1,9 @@
 package dev.pausable.controlplane.job;
 
+import dev.pausable.contract.JobAction;
+import dev.pausable.contract.JobStatus;
+import dev.pausable.contract.JobType;
+import dev.pausable.contract.TrainingJob;
 import dev.pausable.controlplane.metrics.JobMetrics;
 import dev.pausable.controlplane.web.ApiException;
 import dev.pausable.controlplane.web.InvalidFieldException;
@@ -88,37 +92,37 @@ class JobsController {
     @PostMapping("/{id}/pause")
     @ResponseStatus(HttpStatus.ACCEPTED)
     JobService.Accepted pause(@PathVariable UUID id, HttpServletRequest http) {
-        return counted("pause", () -> service.pause(id, actor(http)));
+        return counted(JobAction.PAUSE, () -> service.pause(id, actor(http)));
     }
 
     @PostMapping("/{id}/resume")
     @ResponseStatus(HttpStatus.ACCEPTED)
     JobService.Accepted resume(@PathVariable UUID id, HttpServletRequest http) {
-        return counted("resume", () -> service.resume(id, actor(http)));
+        return counted(JobAction.RESUME, () -> service.resume(id, actor(http)));
     }
 
     @PostMapping("/{id}/cancel")
     @ResponseStatus(HttpStatus.ACCEPTED)
     JobService.Accepted cancel(@PathVariable UUID id, HttpServletRequest http) {
-        return counted("cancel", () -> service.cancel(id, actor(http)));
+        return counted(JobAction.CANCEL, () -> service.cancel(id, actor(http)));
     }
 
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable UUID id) {
-        return counted("delete", () -> {
+        return counted(JobAction.DELETE, () -> {
             service.delete(id);
             return ResponseEntity.noContent().build();
         });
     }
 
     /** Counts an operator intent as accepted, or as refused when the rules answer with a problem. */
-    private <T> T counted(String intent, Supplier<T> action) {
+    private <T> T counted(JobAction intent, Supplier<T> action) {
         try {
             T result = action.get();
-            metrics.intent(intent, true);
+            metrics.intent(intent.wire(), true);
             return result;
         } catch (ApiException e) {
-            metrics.intent(intent, false);
+            metrics.intent(intent.wire(), false);
             throw e;
         }
     }

@@ -3,6 +3,7 @@ package dev.pausable.controlplane.launch;
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -18,7 +19,7 @@ class LaunchConfiguration {
 
     @Bean
     JobLauncher jobLauncher(SparkProperties spark, DataSource dataSource, Environment environment,
-                            SubmissionEndings endings) {
+                            ApplicationEventPublisher events) {
         if (spark.home() == null) {
             return new UnconfiguredLauncher();
         }
@@ -31,6 +32,7 @@ class LaunchConfiguration {
         if (spark.standaloneCluster()) {
             return new StandaloneClusterLauncher(spark, database);
         }
-        return new SparkJobLauncher(spark, database, endings::ended, LocalProcesses.SYSTEM);
+        return new SparkJobLauncher(spark, database,
+                (tag, state, log) -> events.publishEvent(new LaunchEvents.Ended(tag, state, log)), LocalProcesses.SYSTEM);
     }
 }

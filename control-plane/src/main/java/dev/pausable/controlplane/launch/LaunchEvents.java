@@ -1,6 +1,8 @@
 package dev.pausable.controlplane.launch;
 
-/** Published inside the transaction that decides; acted on only after it commits. */
+import java.nio.file.Path;
+
+/** Submit and Kill are published inside the transaction that decides, and acted on only after it commits. */
 public final class LaunchEvents {
 
     private LaunchEvents() {
@@ -10,5 +12,9 @@ public final class LaunchEvents {
     }
 
     public record Kill(Submission submission) {
+    }
+
+    /** A client-mode driver's process is gone, with its final state and its log (published at once). */
+    public record Ended(String submissionId, String state, Path logFile) {
     }
 }

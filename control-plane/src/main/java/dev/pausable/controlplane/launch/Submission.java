@@ -1,5 +1,6 @@
 package dev.pausable.controlplane.launch;
 
+import dev.pausable.contract.SubmissionTag;
 /**
  * One attempt as Spark knows it.
  *

@@ -1,7 +1,8 @@
 package dev.pausable.controlplane.launch;
 
+import dev.pausable.contract.TrainerCommand;
+import dev.pausable.contract.TrainerSettings;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +16,14 @@ import java.util.Set;
 public record SubmitCommand(String appName, String mainClass, String appResource, String master, String deployMode,
                             Map<String, String> conf, List<String> appArgs, Map<String, String> environment) {
 
-    public static final String MAIN_CLASS = "dev.pausable.trainer.TrainerMain";
+    public static final String MAIN_CLASS = TrainerCommand.MAIN_CLASS;
 
     /** Settings a job can never override: they decide where it runs, what it reads and who it is. */
     public static final Set<String> DENIED = Set.of(
             "spark.master", "spark.submit.deployMode", "spark.app.name", "spark.jars", "spark.driver.extraClassPath",
             "spark.executor.extraClassPath", "spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions",
-            "spark.pausable.checkpointRoot", "spark.pausable.datasetRoot", "spark.pausable.db.url",
-            "spark.pausable.db.user", "spark.pausable.db.password", "spark.kubernetes.container.image",
+            TrainerSettings.CHECKPOINT_ROOT, TrainerSettings.DATASET_ROOT, TrainerSettings.DB_URL.sparkConf(),
+            TrainerSettings.DB_USER.sparkConf(), TrainerSettings.DB_PASSWORD.sparkConf(), "spark.kubernetes.container.image",
             "spark.yarn.queue", "spark.yarn.principal", "spark.yarn.keytab");
 
     /** Prefixes a job can never set: cluster-manager credentials and secrets. */
@@ -53,27 +54,19 @@ public record SubmitCommand(String appName, String mainClass, String appResource
             return Map.of();
         }
         Map<String, String> env = new LinkedHashMap<>();
-        env.put(prefix + "PAUSABLE_DB_URL", database.url());
-        if (database.user() != null) {
-            env.put(prefix + "PAUSABLE_DB_USER", database.user());
-        }
+        environment(new DatabaseTarget(database.url(), database.user(), null))
+                .forEach((name, value) -> env.put(prefix + name, value));
         return env;
     }
 
     static List<String> appArgs(LaunchRequest request) {
-        List<String> args = new ArrayList<>(List.of("--job-id", request.jobId().toString(),
-                "--attempt", Integer.toString(request.attempt())));
-        if (request.checkpoint() != null) {
-            args.add("--checkpoint");
-            args.add(request.checkpoint().uri());
-        }
-        return args;
+        return request.command().toArgs();
     }
 
     static Map<String, String> conf(SparkProperties spark, Map<String, String> jobOverrides) {
         Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("spark.pausable.checkpointRoot", storageUri(spark.checkpointRoot()));
-        conf.put("spark.pausable.datasetRoot", storageUri(spark.datasetRoot()));
+        conf.put(TrainerSettings.CHECKPOINT_ROOT, storageUri(spark.checkpointRoot()));
+        conf.put(TrainerSettings.DATASET_ROOT, storageUri(spark.datasetRoot()));
         conf.putAll(spark.conf());
         for (Map.Entry<String, String> override : jobOverrides.entrySet()) {
             if (!isDenied(override.getKey(), spark)) {
@@ -87,7 +80,7 @@ public record SubmitCommand(String appName, String mainClass, String appResource
     static boolean isDenied(String key, SparkProperties spark) {
         return DENIED.contains(key) || spark.denied().contains(key)
                 || key.startsWith("spark.hadoop.fs.s3a.") && (key.endsWith(".access.key") || key.endsWith(".secret.key"))
-                || key.contains("PAUSABLE_DB_")
+                || key.contains(TrainerSettings.ENVIRONMENT_PREFIX)
                 || DENIED_PREFIXES.stream().anyMatch(key::startsWith);
     }
 
@@ -102,12 +95,12 @@ public record SubmitCommand(String appName, String mainClass, String appResource
 
     static Map<String, String> environment(DatabaseTarget database) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PAUSABLE_DB_URL", database.url());
+        env.put(TrainerSettings.DB_URL.environment(), database.url());
         if (database.user() != null) {
-            env.put("PAUSABLE_DB_USER", database.user());
+            env.put(TrainerSettings.DB_USER.environment(), database.user());
         }
         if (database.password() != null) {
-            env.put("PAUSABLE_DB_PASSWORD", database.password());
+            env.put(TrainerSettings.DB_PASSWORD.environment(), database.password());
         }
         return env;
     }

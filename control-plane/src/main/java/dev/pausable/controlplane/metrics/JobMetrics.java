@@ -1,8 +1,11 @@
 package dev.pausable.controlplane.metrics;
 
+import dev.pausable.contract.AuditKind;
+import dev.pausable.contract.ChangeEvent.Keys;
+import dev.pausable.contract.DesiredState;
+import dev.pausable.contract.JobStatus;
 import dev.pausable.controlplane.events.JobEventsWebSocket;
 import dev.pausable.controlplane.events.TrainingEvent;
-import dev.pausable.controlplane.job.JobStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -22,7 +25,6 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The operator's numbers, for Prometheus ({@code /actuator/prometheus}): jobs by status, intents
@@ -40,7 +42,6 @@ public class JobMetrics {
 
     private final MeterRegistry registry;
     private final JdbcClient jdbc;
-    private final JsonMapper json = JsonMapper.builder().build();
     private final Timer pauseLatency;
     private final Timer resumeLatency;
     private final Timer epochDuration;
@@ -95,35 +96,37 @@ public class JobMetrics {
 
     @EventListener
     void on(TrainingEvent event) {
-        JsonNode message = json.readTree(event.json());
-        JsonNode data = message.path("data");
-        switch (message.path("event").asString("")) {
-            case "training_job_update" -> {
-                if ("paused".equals(data.path("status").asString(""))) {
-                    recordPauseLatency(UUID.fromString(data.path("job_id").asString()), data.path("attempt").asInt());
+        JsonNode data = event.data();
+        if (event.kind() == null) {
+            return;
+        }
+        switch (event.kind()) {
+            case JOB_UPDATE -> {
+                if (JobStatus.PAUSED.wire().equals(data.path(Keys.STATUS).asString(""))) {
+                    recordPauseLatency(UUID.fromString(data.path(Keys.JOB_ID).asString()), data.path(Keys.ATTEMPT).asInt());
                 }
             }
-            case "training_progress" -> {
-                epochDuration.record(Duration.ofMillis(data.path("duration_ms").asLong()));
-                int attempt = data.path("attempt").asInt();
+            case PROGRESS -> {
+                epochDuration.record(Duration.ofMillis(data.path(Keys.DURATION_MS).asLong()));
+                int attempt = data.path(Keys.ATTEMPT).asInt();
                 if (attempt > 1) {
-                    recordResumeLatency(UUID.fromString(data.path("job_id").asString()), attempt,
-                            data.path("epoch").asInt(), OffsetDateTime.parse(data.path("recorded_at").asString())
-                                    .minus(Duration.ofMillis(data.path("duration_ms").asLong())));
+                    recordResumeLatency(UUID.fromString(data.path(Keys.JOB_ID).asString()), attempt,
+                            data.path(Keys.EPOCH).asInt(), OffsetDateTime.parse(data.path(Keys.RECORDED_AT).asString())
+                                    .minus(Duration.ofMillis(data.path(Keys.DURATION_MS).asLong())));
                 }
             }
-            case "checkpoint_stored" -> {
-                String kind = data.path("kind").asString("unknown");
+            case CHECKPOINT_STORED -> {
+                String kind = data.path(Keys.KIND).asString("unknown");
                 DistributionSummary.builder("pausable.checkpoint.size").baseUnit("bytes")
                         .description("Size of each stored checkpoint").tag("kind", kind).register(registry)
-                        .record(data.path("size_bytes").asDouble());
-                if (data.hasNonNull("write_ms")) {
+                        .record(data.path(Keys.SIZE_BYTES).asDouble());
+                if (data.hasNonNull(Keys.WRITE_MS)) {
                     Timer.builder("pausable.checkpoint.write").description("Encode, hash and upload of a checkpoint")
                             .tag("kind", kind).register(registry)
-                            .record(Duration.ofMillis(data.path("write_ms").asLong()));
+                            .record(Duration.ofMillis(data.path(Keys.WRITE_MS).asLong()));
                 }
             }
-            default -> {
+            case JOB_DELETED -> {
                 // Deletions carry nothing to measure.
             }
         }
@@ -148,8 +151,10 @@ public class JobMetrics {
         }
         jdbc.sql("""
                         SELECT max(created_at) FROM job_events
-                        WHERE job_id = :job AND attempt = :attempt AND event_type = 'intent' AND to_value = 'running'""")
-                .param("job", job).param("attempt", attempt).query(OffsetDateTime.class).list().stream()
+                        WHERE job_id = :job AND attempt = :attempt AND event_type = :intent AND to_value = :resumeWanted""")
+                .param("job", job).param("attempt", attempt)
+                .param("intent", AuditKind.INTENT.wire()).param("resumeWanted", DesiredState.RUNNING.wire())
+                .query(OffsetDateTime.class).list().stream()
                 .filter(asked -> asked != null && !asked.isAfter(epochStarted)).findFirst()
                 .ifPresent(asked -> resumeLatency.record(Duration.between(asked, epochStarted)));
     }
@@ -157,10 +162,12 @@ public class JobMetrics {
     /** From the latest pause request of the attempt to its PAUSED status, both as the audit trail recorded them. */
     private Optional<Duration> pauseLatency(UUID job, int attempt) {
         return jdbc.sql("""
-                        SELECT max(created_at) FILTER (WHERE event_type = 'intent' AND to_value = 'paused') AS asked,
-                               max(created_at) FILTER (WHERE event_type = 'status' AND to_value = 'paused') AS done
+                        SELECT max(created_at) FILTER (WHERE event_type = :intent AND to_value = :pauseWanted) AS asked,
+                               max(created_at) FILTER (WHERE event_type = :status AND to_value = :pausedStatus) AS done
                         FROM job_events WHERE job_id = :job AND attempt = :attempt""")
                 .param("job", job).param("attempt", attempt)
+                .param("intent", AuditKind.INTENT.wire()).param("pauseWanted", DesiredState.PAUSED.wire())
+                .param("status", AuditKind.STATUS.wire()).param("pausedStatus", JobStatus.PAUSED.wire())
                 .query((rs, n) -> {
                     OffsetDateTime asked = rs.getObject("asked", OffsetDateTime.class);
                     OffsetDateTime done = rs.getObject("done", OffsetDateTime.class);

@@ -1,11 +1,11 @@
 package dev.pausable.controlplane.reconcile;
 
-import dev.pausable.controlplane.job.Checkpoint;
+import dev.pausable.contract.Checkpoint;
+import dev.pausable.contract.JobStatus;
+import dev.pausable.contract.TrainingJob;
 import dev.pausable.controlplane.job.JobRepository;
-import dev.pausable.controlplane.job.JobStatus;
-import dev.pausable.controlplane.job.TrainingJob;
+import dev.pausable.controlplane.job.LaunchCoordinator;
 import dev.pausable.controlplane.launch.JobLauncher;
-import dev.pausable.controlplane.launch.LaunchCoordinator;
 import dev.pausable.controlplane.launch.Liveness;
 import dev.pausable.controlplane.launch.Submission;
 import java.time.Duration;

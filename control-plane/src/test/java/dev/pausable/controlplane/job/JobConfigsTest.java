@@ -3,6 +3,8 @@ package dev.pausable.controlplane.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pausable.contract.SyntheticDataConfig;
+import dev.pausable.contract.TrainingConfig;
 import dev.pausable.controlplane.web.InvalidFieldException;
 import java.util.List;
 import java.util.UUID;

@@ -3,6 +3,8 @@ package dev.pausable.controlplane.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pausable.contract.JobStatus;
+import dev.pausable.contract.TrainingJob;
 import dev.pausable.controlplane.support.ApiITBase;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,7 +21,7 @@ class JobTransitionsIT extends ApiITBase {
     private JobRepository jobs;
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("dev.pausable.controlplane.job.JobStatusTest#everyPair")
+    @MethodSource("dev.pausable.contract.JobStatusTest#everyPair")
     void appliesAllowedTransitionsAndRefusesTheRest(JobStatus from, JobStatus to) {
         UUID job = createTrainingJob(registerDataset(), 5);
         forceStatus(job, from.wire());

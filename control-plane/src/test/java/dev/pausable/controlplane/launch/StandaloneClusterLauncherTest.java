@@ -2,7 +2,9 @@ package dev.pausable.controlplane.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pausable.controlplane.job.JobType;
+import dev.pausable.contract.CommittedCheckpoint;
+import dev.pausable.contract.JobType;
+import dev.pausable.contract.SubmissionTag;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +48,7 @@ class StandaloneClusterLauncherTest {
                 """);
         SparkProperties spark = spark(home, "spark://m:7077", null);
         LaunchRequest request = new LaunchRequest(JOB, 2, SubmissionTag.of(JOB, 2), JobType.TRAINING,
-                new LaunchRequest.PauseCheckpoint("s3a://b/checkpoints/x.zip", "a".repeat(64), 10, 3),
+                new CommittedCheckpoint("s3a://b/checkpoints/x.zip", "a".repeat(64), 10, 3),
                 Map.of("spark.task.cpus", "2"));
 
         Map<String, Object> body = new StandaloneClusterLauncher(spark, DB)

@@ -2,7 +2,9 @@ package dev.pausable.controlplane.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pausable.controlplane.job.JobType;
+import dev.pausable.contract.CommittedCheckpoint;
+import dev.pausable.contract.JobType;
+import dev.pausable.contract.SubmissionTag;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +35,7 @@ class SubmitCommandTest {
     @Test
     void aResumeNamesTheCommittedCheckpoint() {
         LaunchRequest resume = new LaunchRequest(JOB, 3, SubmissionTag.of(JOB, 3), JobType.TRAINING,
-                new LaunchRequest.PauseCheckpoint("s3a://b/c/epoch-0004-attempt-2.zip", "a".repeat(64), 10, 4),
+                new CommittedCheckpoint("s3a://b/c/epoch-0004-attempt-2.zip", "a".repeat(64), 10, 4),
                 Map.of());
         assertThat(SubmitCommand.appArgs(resume)).containsExactly("--job-id", JOB.toString(), "--attempt", "3",
                 "--checkpoint", "s3a://b/c/epoch-0004-attempt-2.zip");

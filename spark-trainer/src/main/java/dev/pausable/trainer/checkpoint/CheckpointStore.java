@@ -1,5 +1,7 @@
 package dev.pausable.trainer.checkpoint;
 
+import dev.pausable.contract.CheckpointNames;
+import dev.pausable.contract.CommittedCheckpoint;
 import dev.pausable.trainer.db.StoredCheckpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,11 +35,7 @@ public class CheckpointStore {
     }
 
     public String uriFor(UUID jobId, String name) {
-        return root + "/" + jobId + "/" + name;
-    }
-
-    public static String pauseName(int epoch, int attempt) {
-        return String.format("epoch-%04d-attempt-%d.zip", epoch, attempt);
+        return CheckpointNames.uri(root, jobId, name);
     }
 
     /** Writes the bytes as a new object; fails if it exists. */
@@ -58,8 +56,8 @@ public class CheckpointStore {
             fs.delete(written, false);
             throw new IOException("Could not publish checkpoint " + uri);
         }
-        return new StoredCheckpoint(uri, HexFormat.of().formatHex(sha.digest()), bytes.length, epoch,
-                (System.nanoTime() - started) / 1_000_000);
+        return new StoredCheckpoint(new CommittedCheckpoint(uri, HexFormat.of().formatHex(sha.digest()), bytes.length,
+                epoch), (System.nanoTime() - started) / 1_000_000);
     }
 
     /**

@@ -1,12 +1,25 @@
 package dev.pausable.trainer.db;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pausable.contract.CheckpointKind;
+import dev.pausable.contract.CommittedCheckpoint;
+import dev.pausable.contract.Dataset;
+import dev.pausable.contract.DesiredState;
+import dev.pausable.contract.JobStatus;
+import dev.pausable.contract.NewDataset;
+import dev.pausable.contract.Rows;
+import dev.pausable.contract.StatusChange;
+import dev.pausable.contract.TrainerStatusWrite;
+import dev.pausable.contract.TrainingJob;
+import dev.pausable.contract.Wire;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -20,6 +33,9 @@ public class JobStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+    private static final String HEARTBEATING = "status IN (" + Wire.sqlList(JobStatus.HEARTBEATING) + ")";
 
     private final Database db;
     private final UUID jobId;
@@ -41,47 +57,41 @@ public class JobStore {
         return attempt;
     }
 
-    public JobRow load() {
+    public TrainingJob load() {
+        return row("SELECT * FROM training_jobs WHERE id = ?", jobId, rs -> Rows.job(rs, JSON_COLUMNS), "Job");
+    }
+
+    public Dataset dataset(UUID datasetId) {
+        return row("SELECT * FROM datasets WHERE id = ?", datasetId, rs -> Rows.dataset(rs, JSON_COLUMNS), "Dataset");
+    }
+
+    /** Reads one row by id with the contract's reader; a missing row is an error naming {@code what}. */
+    private <T> T row(String sql, UUID id, RowReader<T> reader, String what) {
         return db.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("""
-                    SELECT j.*, d.uri AS d_uri, d.feature_columns AS d_features, d.label_columns AS d_labels,
-                           d.task AS d_task
-                    FROM training_jobs j LEFT JOIN datasets d ON d.id = j.dataset_id
-                    WHERE j.id = ?""")) {
-                s.setObject(1, jobId);
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setObject(1, id);
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {
-                        throw new IllegalStateException("Job " + jobId + " does not exist");
+                        throw new IllegalStateException(what + " " + id + " does not exist");
                     }
-                    String path = rs.getString("pause_checkpoint_path");
-                    String sha = rs.getString("pause_checkpoint_sha256");
-                    long size = rs.getLong("pause_checkpoint_size");
-                    boolean hasSize = !rs.wasNull();
-                    int epoch = rs.getInt("pause_checkpoint_epoch");
-                    JobRow.CommittedCheckpoint checkpoint = path != null && sha != null && hasSize
-                            ? new JobRow.CommittedCheckpoint(path, sha, size, epoch) : null;
-                    UUID datasetId = rs.getObject("dataset_id", UUID.class);
-                    JobRow.DatasetRow dataset = datasetId == null ? null : new JobRow.DatasetRow(datasetId,
-                            rs.getString("d_uri"), strings(rs.getString("d_features")),
-                            strings(rs.getString("d_labels")), rs.getString("d_task"));
-                    return new JobRow(jobId, rs.getString("job_name"), rs.getString("job_type"),
-                            rs.getString("status"), rs.getString("desired_state"), rs.getInt("attempt"),
-                            rs.getString("config"), rs.getInt("total_epochs"), rs.getString("submission_id"),
-                            checkpoint, dataset);
+                    return reader.read(rs);
                 }
             }
         });
+    }
+
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
     }
 
     /** Claims the job for this attempt; a job cancelled while the driver started is not claimed. */
     public void markRunning(String sparkAppId) {
         db.inTransaction(c -> {
             audit(c, "driver started (" + sparkAppId + ")");
-            requireOneRow(fencedUpdate(c, """
-                    UPDATE training_jobs
-                    SET status = 'running', started_at = coalesce(started_at, now()), heartbeat_at = now(),
-                        spark_app_id = ?
-                    WHERE status IN ('pending', 'queued')""", sparkAppId), "claim the job for this attempt");
+            requireOneRow(statusWrite(c, TrainerStatusWrite.CLAIM,
+                    "started_at = coalesce(started_at, now()), heartbeat_at = now(), spark_app_id = ?", sparkAppId),
+                    "claim the job for this attempt");
             return null;
         });
     }
@@ -91,13 +101,12 @@ public class JobStore {
      * timeout). Returns false when the job no longer waits on this attempt; never audited or notified.
      */
     public boolean heartbeat() {
-        return db.inTransaction(c -> fencedUpdate(c, """
-                UPDATE training_jobs SET heartbeat_at = now()
-                WHERE status IN ('running', 'pausing', 'cancelling')""") == 1);
+        return db.inTransaction(c -> fencedUpdate(c,
+                "UPDATE training_jobs SET heartbeat_at = now() WHERE " + HEARTBEATING) == 1);
     }
 
     /** One epoch's progress and metrics row, in one transaction; returns the operator's intent. */
-    public String recordEpoch(EpochRecord epoch) {
+    public DesiredState recordEpoch(EpochRecord epoch) {
         return db.inTransaction(c -> {
             try (PreparedStatement metrics = c.prepareStatement("""
                     INSERT INTO training_metrics (job_id, attempt, epoch, train_loss, val_loss, learning_rate,
@@ -119,8 +128,8 @@ public class JobStore {
                     UPDATE training_jobs
                     SET current_epoch = ?, progress_percent = ?, train_loss = ?, val_loss = ?, learning_rate = ?,
                         best_val_loss = ?, best_epoch = ?, heartbeat_at = now()
-                    WHERE id = ? AND attempt = ? AND status IN ('running', 'pausing', 'cancelling')
-                    RETURNING desired_state""")) {
+                    WHERE id = ? AND attempt = ? AND %s
+                    RETURNING desired_state""".formatted(HEARTBEATING))) {
                 s.setInt(1, epoch.epoch());
                 s.setDouble(2, epoch.progressPercent());
                 setDouble(s, 3, epoch.trainLoss());
@@ -130,7 +139,7 @@ public class JobStore {
                 s.setInt(7, epoch.bestEpoch());
                 s.setObject(8, jobId);
                 s.setInt(9, attempt);
-                return returning(s, "record epoch " + epoch.epoch());
+                return DesiredState.fromWire(returning(s, "record epoch " + epoch.epoch()));
             }
         });
     }
@@ -154,7 +163,7 @@ public class JobStore {
     }
 
     /** Records a periodic or best checkpoint (no status change). */
-    public void recordCheckpoint(StoredCheckpoint checkpoint, String kind) {
+    public void recordCheckpoint(StoredCheckpoint checkpoint, CheckpointKind kind) {
         db.inTransaction(c -> {
             insertCheckpoint(c, checkpoint, kind);
             return null;
@@ -167,18 +176,17 @@ public class JobStore {
      */
     public boolean commitPause(StoredCheckpoint checkpoint) {
         return db.inTransaction(c -> {
-            audit(c, "paused after epoch " + checkpoint.epoch());
-            insertCheckpoint(c, checkpoint, "pause");
-            int paused = fencedUpdate(c, """
-                    UPDATE training_jobs
-                    SET status = 'paused', pause_checkpoint_path = ?, pause_checkpoint_sha256 = ?,
-                        pause_checkpoint_size = ?, pause_checkpoint_epoch = ?, heartbeat_at = now()
-                    WHERE status = 'pausing'""",
-                    checkpoint.uri(), checkpoint.sha256(), checkpoint.sizeBytes(), checkpoint.epoch());
+            CommittedCheckpoint committed = checkpoint.committed();
+            audit(c, "paused after epoch " + committed.epoch());
+            insertCheckpoint(c, checkpoint, CheckpointKind.PAUSE);
+            int paused = statusWrite(c, TrainerStatusWrite.COMMIT_PAUSE, """
+                    pause_checkpoint_path = ?, pause_checkpoint_sha256 = ?, pause_checkpoint_size = ?,
+                    pause_checkpoint_epoch = ?, heartbeat_at = now()""",
+                    committed.uri(), committed.sha256(), committed.sizeBytes(), committed.epoch());
             if (paused == 1) {
                 return true;
             }
-            if ("cancelling".equals(statusOf(c).orElse(null))) {
+            if (statusOf(c).orElse(null) == JobStatus.CANCELLING) {
                 c.rollback();
                 return false;
             }
@@ -189,11 +197,9 @@ public class JobStore {
     public void complete(StoredCheckpoint finalModel, String reason) {
         db.inTransaction(c -> {
             audit(c, reason);
-            insertCheckpoint(c, finalModel, "final");
-            requireOneRow(fencedUpdate(c, """
-                    UPDATE training_jobs
-                    SET status = 'completed', progress_percent = 100, completed_at = now(), heartbeat_at = now()
-                    WHERE status IN ('running', 'pausing')"""), "complete");
+            insertCheckpoint(c, finalModel, CheckpointKind.FINAL);
+            requireOneRow(statusWrite(c, TrainerStatusWrite.COMPLETE_TRAINING,
+                    "progress_percent = 100, completed_at = now(), heartbeat_at = now()"), "complete");
             return null;
         });
     }
@@ -201,9 +207,8 @@ public class JobStore {
     public void cancel(String reason) {
         db.inTransaction(c -> {
             audit(c, reason);
-            requireOneRow(fencedUpdate(c, """
-                    UPDATE training_jobs SET status = 'cancelled', completed_at = now(), heartbeat_at = now()
-                    WHERE status = 'cancelling'"""), "cancel");
+            requireOneRow(statusWrite(c, TrainerStatusWrite.ACKNOWLEDGE_CANCEL,
+                    "completed_at = now(), heartbeat_at = now()"), "cancel");
             return null;
         });
     }
@@ -212,39 +217,39 @@ public class JobStore {
     public boolean fail(String message) {
         return db.inTransaction(c -> {
             audit(c, "driver failed");
-            return fencedUpdate(c, """
-                    UPDATE training_jobs SET status = 'failed', error_message = ?, completed_at = now(),
-                           heartbeat_at = now()
-                    WHERE status IN ('pending', 'queued', 'running', 'pausing', 'cancelling')""", message) == 1;
+            return statusWrite(c, TrainerStatusWrite.FAIL,
+                    "error_message = ?, completed_at = now(), heartbeat_at = now()", message) == 1;
         });
     }
 
     /** A synthetic-data job's result: the dataset row, and COMPLETED, in one transaction. */
-    public void completeWithDataset(UUID datasetId, String name, String uri, long numSamples,
-                                    List<String> features, List<String> labels) {
+    public void completeWithDataset(UUID datasetId, NewDataset dataset) {
         db.inTransaction(c -> {
             audit(c, "dataset generated");
-            try (PreparedStatement s = c.prepareStatement("""
-                    INSERT INTO datasets (id, name, uri, num_samples, feature_columns, label_columns, task,
-                                          created_by_job_id)
-                    VALUES (?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), 'regression', ?)""")) {
-                s.setObject(1, datasetId);
-                s.setString(2, name);
-                s.setString(3, uri);
-                s.setLong(4, numSamples);
-                s.setString(5, JSON.writeValueAsString(features));
-                s.setString(6, JSON.writeValueAsString(labels));
-                s.setObject(7, jobId);
+            try (PreparedStatement s = c.prepareStatement(NewDataset.INSERT)) {
+                int index = 1;
+                for (Object parameter : dataset.insertParameters(datasetId, jobId, JobStore::json)) {
+                    s.setObject(index++, parameter);
+                }
                 s.executeUpdate();
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
             }
-            requireOneRow(fencedUpdate(c, """
-                    UPDATE training_jobs SET status = 'completed', progress_percent = 100, dataset_id = ?,
-                           completed_at = now(), heartbeat_at = now()
-                    WHERE status = 'running'""", datasetId), "complete");
+            requireOneRow(statusWrite(c, TrainerStatusWrite.COMPLETE_GENERATION,
+                    "progress_percent = 100, dataset_id = ?, completed_at = now(), heartbeat_at = now()", datasetId),
+                    "complete");
             return null;
         });
+    }
+
+    /**
+     * One of the trainer's status writes, fenced by (id, attempt): {@code assignments} are the other
+     * columns it sets, with placeholders bound to {@code params} in order. Returns the row count (0: the
+     * job is not in a source status of the write, or someone else owns it now).
+     */
+    private int statusWrite(Connection c, TrainerStatusWrite write, String assignments, Object... params)
+            throws SQLException {
+        StatusChange change = write.change();
+        return fencedUpdate(c, "UPDATE training_jobs SET " + change.assignment() + ", " + assignments
+                + " WHERE " + change.condition(), params);
     }
 
     /**
@@ -264,7 +269,8 @@ public class JobStore {
         }
     }
 
-    private void insertCheckpoint(Connection c, StoredCheckpoint checkpoint, String kind) throws SQLException {
+    private void insertCheckpoint(Connection c, StoredCheckpoint stored, CheckpointKind kind) throws SQLException {
+        CommittedCheckpoint checkpoint = stored.committed();
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO checkpoints (job_id, epoch, attempt, uri, sha256, size_bytes, kind, write_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
@@ -274,18 +280,18 @@ public class JobStore {
             s.setString(4, checkpoint.uri());
             s.setString(5, checkpoint.sha256());
             s.setLong(6, checkpoint.sizeBytes());
-            s.setString(7, kind);
-            s.setLong(8, checkpoint.writeMillis());
+            s.setString(7, kind.wire());
+            s.setLong(8, stored.writeMillis());
             s.executeUpdate();
         }
     }
 
-    private Optional<String> statusOf(Connection c) throws SQLException {
+    private Optional<JobStatus> statusOf(Connection c) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT status FROM training_jobs WHERE id = ? AND attempt = ?")) {
             s.setObject(1, jobId);
             s.setInt(2, attempt);
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                return rs.next() ? Optional.of(JobStatus.fromWire(rs.getString(1))) : Optional.empty();
             }
         }
     }
@@ -323,14 +329,32 @@ public class JobStore {
         }
     }
 
-    private static List<String> strings(String json) {
-        if (json == null) {
-            return List.of();
-        }
+    private static String json(List<String> columns) {
         try {
-            return JSON.readValue(json, STRINGS);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("Unreadable column list " + json, e);
+            return JSON.writeValueAsString(columns);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
+
+    /** The shared tables' JSON columns, decoded with Spark's Jackson. */
+    private static final Rows.JsonColumns JSON_COLUMNS = new Rows.JsonColumns() {
+        @Override
+        public Map<String, String> stringMap(String json) {
+            return read(json, STRING_MAP);
+        }
+
+        @Override
+        public List<String> stringList(String json) {
+            return read(json, STRINGS);
+        }
+
+        private <T> T read(String json, TypeReference<T> type) {
+            try {
+                return JSON.readValue(json, type);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Unreadable JSON column " + json, e);
+            }
+        }
+    };
 }

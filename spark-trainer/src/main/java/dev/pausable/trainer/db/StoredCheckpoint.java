@@ -1,14 +1,19 @@
 package dev.pausable.trainer.db;
 
+import dev.pausable.contract.CommittedCheckpoint;
+
 /**
- * An object written completely to the checkpoint store, with what a reader needs to verify it.
- *
- * @param writeMillis how long writing it took (recorded for operators' metrics)
+ * An object written completely to the checkpoint store: what a reader needs to verify it, and how
+ * long writing it took (recorded for operators' metrics).
  */
-public record StoredCheckpoint(String uri, String sha256, long sizeBytes, int epoch, long writeMillis) {
+public record StoredCheckpoint(CommittedCheckpoint committed, long writeMillis) {
+
+    public String uri() {
+        return committed.uri();
+    }
 
     /** The same checkpoint with the time of the whole write (encoding included). */
     public StoredCheckpoint took(long millis) {
-        return new StoredCheckpoint(uri, sha256, sizeBytes, epoch, millis);
+        return new StoredCheckpoint(committed, millis);
     }
 }

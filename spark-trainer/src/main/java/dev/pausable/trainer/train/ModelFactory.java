@@ -1,5 +1,6 @@
 package dev.pausable.trainer.train;
 
+import dev.pausable.contract.TrainingConfig;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

@@ -1,5 +1,13 @@
 package dev.pausable.trainer.train;
 
+import dev.pausable.contract.CheckpointKind;
+import dev.pausable.contract.CheckpointNames;
+import dev.pausable.contract.CommittedCheckpoint;
+import dev.pausable.contract.Dataset;
+import dev.pausable.contract.DatasetTask;
+import dev.pausable.contract.DesiredState;
+import dev.pausable.contract.TrainingConfig;
+import dev.pausable.contract.TrainingJob;
 import dev.pausable.trainer.checkpoint.CheckpointCodec;
 import dev.pausable.trainer.checkpoint.CheckpointStore;
 import dev.pausable.trainer.checkpoint.TrainingState;
@@ -7,7 +15,6 @@ import dev.pausable.trainer.data.Seeds;
 import dev.pausable.trainer.data.Standardization;
 import dev.pausable.trainer.data.TrainingData;
 import dev.pausable.trainer.db.EpochRecord;
-import dev.pausable.trainer.db.JobRow;
 import dev.pausable.trainer.db.JobStore;
 import dev.pausable.trainer.db.StoredCheckpoint;
 import java.io.IOException;
@@ -40,27 +47,28 @@ public final class TrainingLoop {
     private final JavaSparkContext sc;
     private final JobStore store;
     private final CheckpointStore checkpoints;
-    private final JobRow job;
+    private final TrainingJob job;
+    private final Dataset dataset;
     private final TrainingConfig config;
     private final String configHash;
 
-    public TrainingLoop(JavaSparkContext sc, JobStore store, CheckpointStore checkpoints, JobRow job,
-                        TrainingConfig config, String configHash) {
+    public TrainingLoop(JavaSparkContext sc, JobStore store, CheckpointStore checkpoints, TrainingJob job,
+                        Dataset dataset, TrainingConfig config, String configHash) {
         this.sc = sc;
         this.store = store;
         this.checkpoints = checkpoints;
         this.job = job;
+        this.dataset = dataset;
         this.config = config;
         this.configHash = configHash;
     }
 
     public Outcome run(TrainingData data) throws IOException {
-        JobRow.DatasetRow dataset = job.dataset();
-        boolean classification = "classification".equals(dataset.task());
+        boolean classification = dataset.task() == DatasetTask.CLASSIFICATION;
         MultiLayerNetwork net;
         Standardization stats;
         TrainingState state;
-        JobRow.CommittedCheckpoint resumedFrom = job.pauseCheckpoint();
+        CommittedCheckpoint resumedFrom = job.pauseCheckpoint().orElse(null);
         if (resumedFrom != null) {
             log.info("Resuming from pause checkpoint: {}", resumedFrom.uri());
             byte[] bytes = checkpoints.readVerified(resumedFrom.uri(), resumedFrom.sizeBytes(), resumedFrom.sha256());
@@ -95,7 +103,7 @@ public final class TrainingLoop {
 
             stopping.record(epoch, valLoss);
             MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-            String intent = store.recordEpoch(new EpochRecord(epoch, 100.0 * epoch / job.totalEpochs(), trainLoss,
+            DesiredState intent = store.recordEpoch(new EpochRecord(epoch, 100.0 * epoch / job.totalEpochs(), trainLoss,
                     valLoss, learningRate, stopping.best(), stopping.bestEpoch(), durationMs,
                     data.trainCount() * 1000.0 / Math.max(1, durationMs), conf.getIterationCount()));
             log.info("Epoch {}/{}: train_loss={} val_loss={} lr={} ({} ms)", epoch, job.totalEpochs(), trainLoss,
@@ -111,13 +119,12 @@ public final class TrainingLoop {
 
             boolean earlyStop = stopping.shouldStop();
             boolean last = epoch == job.totalEpochs() || earlyStop;
-            if ("cancelled".equals(intent)) {
+            if (intent == DesiredState.CANCELLED) {
                 store.cancel("cancelled after epoch " + epoch);
                 return new Outcome.Cancelled(epoch);
             }
-            if ("paused".equals(intent) && !last) {
-                StoredCheckpoint checkpoint = write(net, stats, state,
-                        CheckpointStore.pauseName(epoch, store.attempt()));
+            if (intent == DesiredState.PAUSED && !last) {
+                StoredCheckpoint checkpoint = write(net, stats, state, CheckpointKind.PAUSE);
                 if (store.commitPause(checkpoint)) {
                     log.info("Paused after epoch {}: {}", epoch, checkpoint.uri());
                     return new Outcome.Paused(epoch, checkpoint.uri());
@@ -127,8 +134,7 @@ public final class TrainingLoop {
                 return new Outcome.Cancelled(epoch);
             }
             if (last) {
-                StoredCheckpoint model = write(net, stats, state,
-                        String.format("model-final-attempt-%d.zip", store.attempt()));
+                StoredCheckpoint model = write(net, stats, state, CheckpointKind.FINAL);
                 String reason = earlyStop
                         ? "early stopping after epoch " + epoch + " (best epoch " + stopping.bestEpoch() + ")"
                         : "completed " + epoch + " epochs";
@@ -136,8 +142,7 @@ public final class TrainingLoop {
                 return new Outcome.Completed(epoch, model.uri(), earlyStop);
             }
             if (config.checkpointEveryEpochs() > 0 && epoch % config.checkpointEveryEpochs() == 0) {
-                store.recordCheckpoint(write(net, stats, state,
-                        String.format("periodic-epoch-%04d-attempt-%d.zip", epoch, store.attempt())), "periodic");
+                store.recordCheckpoint(write(net, stats, state, CheckpointKind.PERIODIC), CheckpointKind.PERIODIC);
             }
         }
         throw new IllegalStateException("Job " + job.id() + " has no epochs left to train (total "
@@ -176,15 +181,16 @@ public final class TrainingLoop {
         return sum / examples;
     }
 
-    private StoredCheckpoint write(MultiLayerNetwork net, Standardization stats, TrainingState state, String name)
-            throws IOException {
+    private StoredCheckpoint write(MultiLayerNetwork net, Standardization stats, TrainingState state,
+                                   CheckpointKind kind) throws IOException {
         long started = System.nanoTime();
         byte[] bytes = CheckpointCodec.encode(net, stats.toNormalizer(), state);
+        String name = CheckpointNames.name(kind, state.lastCompletedEpoch(), store.attempt());
         return checkpoints.write(checkpoints.uriFor(job.id(), name), state.lastCompletedEpoch(), bytes)
                 .took((System.nanoTime() - started) / 1_000_000);
     }
 
-    private void requireConsistent(CheckpointCodec.Restored restored, JobRow.CommittedCheckpoint committed)
+    private void requireConsistent(CheckpointCodec.Restored restored, CommittedCheckpoint committed)
             throws IOException {
         TrainingState state = restored.state();
         MultiLayerConfiguration conf = restored.network().getLayerWiseConfigurations();

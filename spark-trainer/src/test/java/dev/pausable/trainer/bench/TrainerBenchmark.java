@@ -1,5 +1,7 @@
 package dev.pausable.trainer.bench;
 
+import dev.pausable.contract.TrainerSettings;
+import dev.pausable.contract.TrainingConfig;
 import dev.pausable.trainer.Trainer;
 import dev.pausable.trainer.TrainerFixture;
 import dev.pausable.trainer.checkpoint.CheckpointCodec;
@@ -9,10 +11,7 @@ import dev.pausable.trainer.data.Standardization;
 import dev.pausable.trainer.data.TrainingData;
 import dev.pausable.trainer.db.StoredCheckpoint;
 import dev.pausable.trainer.train.ModelFactory;
-import dev.pausable.trainer.train.TrainingConfig;
 import dev.pausable.trainer.train.TrainingLoop;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -59,14 +58,13 @@ class TrainerBenchmark {
                  "validation_split": 0.2, "hidden_layers": [64, 64], "optimizer": "adam", "lr_schedule": {"type": "none"},
                  "early_stop_patience": 0, "averaging_frequency": 5, "checkpoint_every_epochs": 0}"""
                 .formatted(dataset, EPOCHS);
-        TrainingConfig config = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .readValue(configJson, TrainingConfig.class);
+        TrainingConfig config = Trainer.trainingConfig(configJson);
         String uri = fx.queryString("SELECT uri FROM datasets WHERE id = ?", dataset);
         List<String> features = List.of("rss_0", "rss_1", "rss_2", "rss_3", "rss_4", "rss_5", "rss_6", "rss_7");
         TrainingData data = TrainingData.load(fx.spark, uri, features, List.of("x", "y"), config.seed(),
                 config.validationSplit(), config.workers());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(fx.spark.sparkContext());
-        fx.spark.conf().set(Trainer.CHECKPOINT_ROOT, "s3a://" + TrainerFixture.BUCKET + "/bench");
+        fx.spark.conf().set(TrainerSettings.CHECKPOINT_ROOT, "s3a://" + TrainerFixture.BUCKET + "/bench");
         CheckpointStore store = new CheckpointStore("s3a://" + TrainerFixture.BUCKET + "/bench",
                 fx.spark.sparkContext().hadoopConfiguration());
 
@@ -134,7 +132,7 @@ class TrainerBenchmark {
         jobStore.markRunning("bench");
         var row = jobStore.load();
         long started = System.nanoTime();
-        new TrainingLoop(sc, jobStore, store, row, config, "bench").run(data);
+        new TrainingLoop(sc, jobStore, store, row, jobStore.dataset(dataset), config, "bench").run(data);
         long took = System.nanoTime() - started;
         line("  ours fit ms per epoch:  %s", fx.queryStrings(
                 "SELECT duration_ms FROM training_metrics WHERE job_id = ? ORDER BY epoch", job));
@@ -168,7 +166,8 @@ class TrainerBenchmark {
             put[i] = System.nanoTime() - t0;
 
             t0 = System.nanoTime();
-            CheckpointCodec.decode(store.readVerified(stored.uri(), stored.sizeBytes(), stored.sha256()));
+            CheckpointCodec.decode(store.readVerified(stored.uri(), stored.committed().sizeBytes(),
+                    stored.committed().sha256()));
             restore[i] = System.nanoTime() - t0;
 
             t0 = System.nanoTime();

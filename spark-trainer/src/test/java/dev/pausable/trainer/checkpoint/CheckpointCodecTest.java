@@ -3,8 +3,8 @@ package dev.pausable.trainer.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pausable.contract.TrainingConfig;
 import dev.pausable.trainer.train.ModelFactory;
-import dev.pausable.trainer.train.TrainingConfig;
 import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.UUID;
@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 class CheckpointCodecTest {
 
-    private static final TrainingConfig CONFIG = new TrainingConfig(UUID.randomUUID(), 4, 8, 0.01, 3, 1, 0.2,
+    private static final TrainingConfig CONFIG = new TrainingConfig(UUID.randomUUID(), 4, 8, 0.01, 3L, 1, 0.2,
             List.of(5), "adam", new TrainingConfig.LrSchedule("exponential", 0.9, null), 2, 1, 0);
 
     @Test

@@ -1,9 +1,9 @@
-package dev.pausable.controlplane.launch;
+package dev.pausable.controlplane.job;
 
-import dev.pausable.controlplane.job.JobRepository;
-import java.nio.file.Path;
+import dev.pausable.controlplane.launch.LaunchEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,10 +22,11 @@ class SubmissionEndings {
         this.jobs = jobs;
     }
 
-    void ended(String submissionId, String state, Path logFile) {
-        String reason = "Spark application " + submissionId + " ended (" + state
-                + ") without recording an outcome; see " + logFile;
-        if (jobs.failUnfinishedSubmission(submissionId, reason)) {
+    @EventListener
+    void ended(LaunchEvents.Ended ended) {
+        String reason = "Spark application " + ended.submissionId() + " ended (" + ended.state()
+                + ") without recording an outcome; see " + ended.logFile();
+        if (jobs.failUnfinishedSubmission(ended.submissionId(), reason)) {
             log.warn(reason);
         }
     }

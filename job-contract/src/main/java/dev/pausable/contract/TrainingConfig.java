@@ -1,15 +1,17 @@
-package dev.pausable.controlplane.job;
+package dev.pausable.contract;
 
-import static dev.pausable.controlplane.job.ConfigChecks.orDefault;
-import static dev.pausable.controlplane.job.ConfigChecks.require;
+import static dev.pausable.contract.ConfigChecks.orDefault;
+import static dev.pausable.contract.ConfigChecks.require;
 
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * The {@code config} of a training job. Defaults are applied at creation and the whole normalized
- * config is stored, so the trainer (and every resume) reads one complete source of truth.
+ * The {@code config} of a training job, in both processes. The control plane binds a request to it
+ * and stores its {@link #normalized} form (defaults applied, seed drawn); the trainer binds the stored
+ * JSON to the same type and reads it through {@link #stored()}, so a field added here reaches the
+ * trainer with its default without any change to the trainer's parsing.
  *
  * @param datasetId             required; a registered dataset
  * @param epochs                required; 1..10000
@@ -40,10 +42,19 @@ public record TrainingConfig(
         Integer averagingFrequency,
         Integer checkpointEveryEpochs) {
 
-    static final Set<String> OPTIMIZERS = Set.of("adam", "sgd", "nesterovs", "rmsprop", "adagrad");
+    public static final Set<String> OPTIMIZERS = Set.of("adam", "sgd", "nesterovs", "rmsprop", "adagrad");
+
+    /**
+     * The config as the trainer uses it: the stored form, validated again and with the defaults of
+     * fields added since it was stored. Normalizing is idempotent, so a config stored by this
+     * version of the contract comes back unchanged.
+     */
+    public TrainingConfig stored() {
+        return normalized(require("seed", seed));
+    }
 
     /** Validates and fills in defaults; {@code generatedSeed} is used when no seed was given. */
-    TrainingConfig normalized(long generatedSeed) {
+    public TrainingConfig normalized(long generatedSeed) {
         require("dataset_id", datasetId);
         ConfigChecks.range("epochs", require("epochs", epochs), 1, 10_000);
         ConfigChecks.range("batch_size", require("batch_size", batchSize), 1, 4096);
@@ -78,7 +89,7 @@ public record TrainingConfig(
      */
     public record LrSchedule(String type, Double gamma, Integer stepEpochs) {
 
-        static final LrSchedule NONE = new LrSchedule("none", null, null);
+        public static final LrSchedule NONE = new LrSchedule("none", null, null);
 
         LrSchedule normalized() {
             String kind = type == null ? "none" : type;

@@ -1,9 +1,8 @@
-package dev.pausable.controlplane.job;
+package dev.pausable.contract;
 
-import static dev.pausable.controlplane.job.ConfigChecks.orDefault;
-import static dev.pausable.controlplane.job.ConfigChecks.require;
+import static dev.pausable.contract.ConfigChecks.orDefault;
+import static dev.pausable.contract.ConfigChecks.require;
 
-import dev.pausable.controlplane.dataset.DatasetUris;
 
 /**
  * The {@code config} of a synthetic-data job: transmitters at random positions in a square area,
@@ -34,14 +33,23 @@ public record SyntheticDataConfig(
         Double txPowerDbm,
         Integer partitions) {
 
-    SyntheticDataConfig normalized(long generatedSeed, String jobName) {
+    /**
+     * The config as the trainer uses it: the stored form, validated again and with the defaults of
+     * fields added since (idempotent, like {@link TrainingConfig#stored()}).
+     */
+    public SyntheticDataConfig stored(String jobName) {
+        return normalized(require("seed", seed), jobName);
+    }
+
+    /** Validates and fills in defaults; the seed is drawn when absent, the dataset is named after the job. */
+    public SyntheticDataConfig normalized(long generatedSeed, String jobName) {
         ConfigChecks.range("num_samples", require("num_samples", numSamples), 1, 50_000_000);
         String name = datasetName == null ? jobName : datasetName;
         if (name.isBlank() || name.length() > 200) {
             throw ConfigChecks.invalid("dataset_name", "must be 1 to 200 characters");
         }
         if (outputUri != null) {
-            DatasetUris.requireSupported("config.output_uri", outputUri);
+            StorageUris.requireSupported("config.output_uri", outputUri);
         }
         return new SyntheticDataConfig(numSamples, seed == null ? generatedSeed : seed, name, outputUri,
                 ConfigChecks.range("num_receivers", orDefault(numReceivers, 8), 3, 64),

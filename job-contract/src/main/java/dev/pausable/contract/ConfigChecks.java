@@ -1,6 +1,4 @@
-package dev.pausable.controlplane.job;
-
-import dev.pausable.controlplane.web.InvalidFieldException;
+package dev.pausable.contract;
 
 /** Range checks shared by the job configs; field names are reported under {@code config.}. */
 final class ConfigChecks {
@@ -8,8 +6,8 @@ final class ConfigChecks {
     private ConfigChecks() {
     }
 
-    static InvalidFieldException invalid(String field, String problem) {
-        return new InvalidFieldException("config." + field, problem);
+    static FieldException invalid(String field, String problem) {
+        return new FieldException("config." + field, problem);
     }
 
     static <T> T require(String field, T value) {

@@ -1,8 +1,6 @@
-package dev.pausable.controlplane.job;
+package dev.pausable.contract;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-
-import java.util.Locale;
 
 /** What the operator wants; written by the API, read by the trainer after every epoch. */
 public enum DesiredState {
@@ -10,10 +8,10 @@ public enum DesiredState {
 
     @JsonValue
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return Wire.of(this);
     }
 
     public static DesiredState fromWire(String value) {
-        return valueOf(value.toUpperCase(Locale.ROOT));
+        return Wire.parse(DesiredState.class, value, "desired state");
     }
 }

@@ -1,8 +1,12 @@
-package dev.pausable.controlplane.launch;
+package dev.pausable.controlplane.job;
 
-import dev.pausable.controlplane.job.JobRepository;
-import dev.pausable.controlplane.job.JobStatus;
-import dev.pausable.controlplane.job.TrainingJob;
+import dev.pausable.contract.JobStatus;
+import dev.pausable.contract.TrainingJob;
+import dev.pausable.controlplane.launch.JobLauncher;
+import dev.pausable.controlplane.launch.LaunchEvents;
+import dev.pausable.controlplane.launch.LaunchException;
+import dev.pausable.controlplane.launch.LaunchRequest;
+import dev.pausable.controlplane.launch.Submission;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs submissions after the deciding transaction commits, on its own threads, and records the

@@ -1,14 +1,14 @@
-package dev.pausable.controlplane.job;
+package dev.pausable.contract;
 
-import static dev.pausable.controlplane.job.JobStatus.CANCELLED;
-import static dev.pausable.controlplane.job.JobStatus.CANCELLING;
-import static dev.pausable.controlplane.job.JobStatus.COMPLETED;
-import static dev.pausable.controlplane.job.JobStatus.FAILED;
-import static dev.pausable.controlplane.job.JobStatus.PAUSED;
-import static dev.pausable.controlplane.job.JobStatus.PAUSING;
-import static dev.pausable.controlplane.job.JobStatus.PENDING;
-import static dev.pausable.controlplane.job.JobStatus.QUEUED;
-import static dev.pausable.controlplane.job.JobStatus.RUNNING;
+import static dev.pausable.contract.JobStatus.CANCELLED;
+import static dev.pausable.contract.JobStatus.CANCELLING;
+import static dev.pausable.contract.JobStatus.COMPLETED;
+import static dev.pausable.contract.JobStatus.FAILED;
+import static dev.pausable.contract.JobStatus.PAUSED;
+import static dev.pausable.contract.JobStatus.PAUSING;
+import static dev.pausable.contract.JobStatus.PENDING;
+import static dev.pausable.contract.JobStatus.QUEUED;
+import static dev.pausable.contract.JobStatus.RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class JobStatusTest {
+public class JobStatusTest {
 
     /** The lifecycle of DESIGN.md, written out independently of the enum. */
     private static final Map<JobStatus, Set<JobStatus>> ALLOWED = new EnumMap<>(Map.of(
@@ -36,7 +36,7 @@ class JobStatusTest {
             COMPLETED, EnumSet.noneOf(JobStatus.class),
             FAILED, EnumSet.noneOf(JobStatus.class)));
 
-    static Stream<Arguments> everyPair() {
+    public static Stream<Arguments> everyPair() {
         return Stream.of(JobStatus.values())
                 .flatMap(from -> Stream.of(JobStatus.values()).map(to -> Arguments.of(from, to)));
     }

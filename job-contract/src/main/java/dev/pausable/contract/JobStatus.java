@@ -1,13 +1,12 @@
-package dev.pausable.controlplane.job;
+package dev.pausable.contract;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-
+import java.util.Collections;
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Set;
 
 /**
- * The one owner of the job lifecycle's allowed transitions.
+ * The one owner of the job lifecycle's allowed transitions, for both processes.
  *
  * <pre>
  * PENDING -> QUEUED -> RUNNING -> COMPLETED       (PENDING -> RUNNING when the driver is faster
@@ -20,6 +19,17 @@ import java.util.Set;
  */
 public enum JobStatus {
     PENDING, QUEUED, RUNNING, PAUSING, PAUSED, CANCELLING, CANCELLED, COMPLETED, FAILED;
+
+    /** Waiting on a submission or a driver: the reconciler's work list. */
+    public static final Set<JobStatus> UNSETTLED = frozen(PENDING, QUEUED, RUNNING, PAUSING, CANCELLING);
+    /** A driver of the current attempt owns the job and proves it alive by heartbeats. */
+    public static final Set<JobStatus> HEARTBEATING = frozen(RUNNING, PAUSING, CANCELLING);
+    /** Submitted or accepted, not yet claimed by a driver: what a starting driver may claim. */
+    public static final Set<JobStatus> CLAIMABLE = frozen(PENDING, QUEUED);
+    /** Handed to Spark and still heading for an outcome: a cluster driver id may be recorded. */
+    public static final Set<JobStatus> LAUNCHED = frozen(QUEUED, RUNNING, PAUSING);
+    /** Nothing leaves these. */
+    public static final Set<JobStatus> TERMINAL = frozen(CANCELLED, COMPLETED, FAILED);
 
     /** The statuses a job in this status may move to next. */
     public Set<JobStatus> next() {
@@ -50,19 +60,18 @@ public enum JobStatus {
     /** Lower-case name, as stored in the database and shown in JSON. */
     @JsonValue
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return Wire.of(this);
     }
 
     public static JobStatus fromWire(String value) {
-        for (JobStatus status : values()) {
-            if (status.wire().equals(value)) {
-                return status;
-            }
-        }
-        throw new IllegalArgumentException("Unknown job status '" + value + "'");
+        return Wire.parse(JobStatus.class, value, "job status");
     }
 
     public static Set<JobStatus> terminal() {
-        return EnumSet.of(CANCELLED, COMPLETED, FAILED);
+        return EnumSet.copyOf(TERMINAL);
+    }
+
+    private static Set<JobStatus> frozen(JobStatus first, JobStatus... rest) {
+        return Collections.unmodifiableSet(EnumSet.of(first, rest));
     }
 }

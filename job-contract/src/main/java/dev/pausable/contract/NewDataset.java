@@ -1,0 +1,69 @@
+package dev.pausable.contract;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * A dataset to register, validated the same way whoever registers it: the API for an existing
+ * dataset, the trainer for one it generated. Both insert it with {@link #INSERT}.
+ */
+public record NewDataset(String name, String uri, Long numSamples, List<String> featureColumns,
+                         List<String> labelColumns, DatasetTask task) {
+
+    /** Parameters in order: id, name, uri, num_samples, feature_columns (JSON), label_columns (JSON), task, created_by_job_id. */
+    public static final String INSERT = """
+            INSERT INTO datasets (id, name, uri, num_samples, feature_columns, label_columns, task, created_by_job_id)
+            VALUES (?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?)""";
+
+    /** Checks every field; {@code task} null means regression. Fields are named as in the API. */
+    public static NewDataset validated(String name, String uri, Long numSamples, List<String> featureColumns,
+                                       List<String> labelColumns, String task) {
+        if (name == null || name.isBlank() || name.length() > 200) {
+            throw new FieldException("name", "must be 1 to 200 characters");
+        }
+        if (uri == null) {
+            throw new FieldException("uri", "is required");
+        }
+        StorageUris.requireSupported("uri", uri);
+        List<String> features = columns("feature_columns", featureColumns);
+        List<String> labels = columns("label_columns", labelColumns);
+        Set<String> overlap = new HashSet<>(features);
+        overlap.retainAll(labels);
+        if (!overlap.isEmpty()) {
+            throw new FieldException("label_columns", "must not repeat feature columns " + overlap);
+        }
+        if (numSamples != null && numSamples < 0) {
+            throw new FieldException("num_samples", "must not be negative");
+        }
+        DatasetTask parsedTask;
+        try {
+            parsedTask = task == null ? DatasetTask.REGRESSION : DatasetTask.fromWire(task);
+        } catch (IllegalArgumentException e) {
+            throw new FieldException("task", "must be " + Wire.alternatives(DatasetTask.values()));
+        }
+        return new NewDataset(name, uri, numSamples, features, labels, parsedTask);
+    }
+
+    /** The parameters of {@link #INSERT}; {@code json} writes a list of column names as a JSON array. */
+    public List<Object> insertParameters(UUID id, UUID createdByJobId, Function<List<String>, String> json) {
+        return Arrays.asList(id, name, uri, numSamples, json.apply(featureColumns), json.apply(labelColumns),
+                task.wire(), createdByJobId);
+    }
+
+    private static List<String> columns(String field, List<String> columns) {
+        if (columns == null || columns.isEmpty()) {
+            throw new FieldException(field, "must list at least one column");
+        }
+        if (columns.stream().anyMatch(c -> c == null || c.isBlank())) {
+            throw new FieldException(field, "must not contain blank column names");
+        }
+        if (new HashSet<>(columns).size() != columns.size()) {
+            throw new FieldException(field, "must not contain duplicates");
+        }
+        return List.copyOf(columns);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.pausable.contract;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Reads the shared tables' rows, the same way in both processes ({@code SELECT *} of the table). */
+public final class Rows {
+
+    /** The JSON columns' decoding, from whichever Jackson the process has. */
+    public interface JsonColumns {
+        Map<String, String> stringMap(String json);
+
+        List<String> stringList(String json);
+    }
+
+    private Rows() {
+    }
+
+    public static TrainingJob job(ResultSet rs, JsonColumns json) throws SQLException {
+        return new TrainingJob(
+                rs.getObject("id", UUID.class),
+                rs.getString("job_name"),
+                JobType.fromWire(rs.getString("job_type")),
+                JobStatus.fromWire(rs.getString("status")),
+                DesiredState.fromWire(rs.getString("desired_state")),
+                rs.getString("config"),
+                rs.getObject("dataset_id", UUID.class),
+                rs.getInt("total_epochs"),
+                rs.getInt("current_epoch"),
+                rs.getDouble("progress_percent"),
+                nullableDouble(rs, "train_loss"),
+                nullableDouble(rs, "val_loss"),
+                nullableDouble(rs, "learning_rate"),
+                nullableDouble(rs, "best_val_loss"),
+                nullableInt(rs, "best_epoch"),
+                rs.getInt("attempt"),
+                rs.getString("submission_id"),
+                rs.getString("spark_app_id"),
+                rs.getString("pause_checkpoint_path"),
+                rs.getString("pause_checkpoint_sha256"),
+                nullableLong(rs, "pause_checkpoint_size"),
+                nullableInt(rs, "pause_checkpoint_epoch"),
+                rs.getString("error_message"),
+                rs.getObject("heartbeat_at", OffsetDateTime.class),
+                rs.getObject("created_at", OffsetDateTime.class),
+                rs.getObject("started_at", OffsetDateTime.class),
+                rs.getObject("updated_at", OffsetDateTime.class),
+                rs.getObject("completed_at", OffsetDateTime.class),
+                json.stringMap(rs.getString("spark_conf")),
+                rs.getString("spark_driver_id"));
+    }
+
+    public static Dataset dataset(ResultSet rs, JsonColumns json) throws SQLException {
+        return new Dataset(
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                rs.getString("uri"),
+                nullableLong(rs, "num_samples"),
+                json.stringList(rs.getString("feature_columns")),
+                json.stringList(rs.getString("label_columns")),
+                DatasetTask.fromWire(rs.getString("task")),
+                rs.getObject("created_by_job_id", UUID.class),
+                rs.getObject("created_at", OffsetDateTime.class));
+    }
+
+    public static Double nullableDouble(ResultSet rs, String column) throws SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    public static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    public static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+}

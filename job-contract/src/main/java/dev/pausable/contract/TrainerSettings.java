@@ -1,0 +1,45 @@
+package dev.pausable.contract;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The names of the settings the control plane passes to a trainer: Spark conf keys
+ * ({@code spark.pausable.*}) and environment variables ({@code PAUSABLE_DB_*}). The database settings
+ * travel in the environment (never on a command line); each may also be given as Spark conf.
+ */
+public final class TrainerSettings {
+
+    /** Where checkpoints are written, e.g. {@code s3a://bucket/checkpoints}. */
+    public static final String CHECKPOINT_ROOT = "spark.pausable.checkpointRoot";
+    /** Where synthetic datasets without an {@code output_uri} are written. */
+    public static final String DATASET_ROOT = "spark.pausable.datasetRoot";
+    /** How often the driver proves it is alive between epoch commits (seconds, default 10). */
+    public static final String HEARTBEAT_SECONDS = "spark.pausable.heartbeatSeconds";
+    /** How long the driver retries an unreachable PostgreSQL before failing (seconds, default 60). */
+    public static final String DB_RETRY_SECONDS = "spark.pausable.db.retrySeconds";
+
+    public static final Setting DB_URL = new Setting("PAUSABLE_DB_URL", "spark.pausable.db.url");
+    public static final Setting DB_USER = new Setting("PAUSABLE_DB_USER", "spark.pausable.db.user");
+    public static final Setting DB_PASSWORD = new Setting("PAUSABLE_DB_PASSWORD", "spark.pausable.db.password");
+    public static final List<Setting> DATABASE = List.of(DB_URL, DB_USER, DB_PASSWORD);
+
+    /** Every environment variable the trainer reads starts with this. */
+    public static final String ENVIRONMENT_PREFIX = "PAUSABLE_DB_";
+
+    private TrainerSettings() {
+    }
+
+    /** A setting read from the environment first, then from Spark conf. */
+    public record Setting(String environment, String sparkConf) {
+
+        /** The value, or null when neither source has a non-blank one. */
+        public String lookup(Map<String, String> env, Map<String, String> conf) {
+            String value = env.get(environment);
+            if (value == null || value.isBlank()) {
+                value = conf.get(sparkConf);
+            }
+            return value == null || value.isBlank() ? null : value;
+        }
+    }
+}

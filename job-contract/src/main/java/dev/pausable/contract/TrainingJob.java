@@ -1,0 +1,68 @@
+package dev.pausable.contract;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One row of {@code training_jobs}, as both processes read it (see {@link Rows#job}), and its JSON
+ * form in the API.
+ *
+ * @param config the stored, normalized config ({@link TrainingConfig} or {@link SyntheticDataConfig}) as JSON
+ */
+public record TrainingJob(
+        UUID id,
+        String jobName,
+        JobType jobType,
+        JobStatus status,
+        DesiredState desiredState,
+        @JsonRawValue String config,
+        UUID datasetId,
+        int totalEpochs,
+        int currentEpoch,
+        double progressPercent,
+        Double trainLoss,
+        Double valLoss,
+        Double learningRate,
+        Double bestValLoss,
+        Integer bestEpoch,
+        int attempt,
+        String submissionId,
+        String sparkAppId,
+        String pauseCheckpointPath,
+        String pauseCheckpointSha256,
+        Long pauseCheckpointSize,
+        Integer pauseCheckpointEpoch,
+        String errorMessage,
+        OffsetDateTime heartbeatAt,
+        OffsetDateTime createdAt,
+        OffsetDateTime startedAt,
+        OffsetDateTime updatedAt,
+        OffsetDateTime completedAt,
+        Map<String, String> sparkConf,
+        String sparkDriverId) {
+
+    /** The committed pause checkpoint, by the one completeness rule of {@link CommittedCheckpoint#of}. */
+    @JsonIgnore
+    public Optional<CommittedCheckpoint> pauseCheckpoint() {
+        return CommittedCheckpoint.of(pauseCheckpointPath, pauseCheckpointSha256, pauseCheckpointSize,
+                pauseCheckpointEpoch);
+    }
+
+    /** The operator actions offered now (see {@link JobAction}); clients show exactly these. */
+    @JsonProperty("actions")
+    public Set<JobAction> actions() {
+        return JobAction.offered(jobType, status);
+    }
+
+    /** This attempt's submission tag. */
+    @JsonIgnore
+    public SubmissionTag tag() {
+        return new SubmissionTag(id, attempt);
+    }
+}
