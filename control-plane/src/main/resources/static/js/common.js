@@ -2,9 +2,13 @@
 "use strict";
 
 const API = "/v1";
-const TERMINAL = new Set(["completed", "failed", "cancelled"]);
-const CANCELLABLE = new Set(["pending", "queued", "running", "pausing"]);
-const STATUSES = ["pending", "queued", "running", "pausing", "paused", "cancelling", "cancelled", "completed", "failed"];
+
+/** The API's vocabulary (statuses, job types, actions), fetched once: the pages repeat none of it. */
+let vocabularyRequest;
+function vocabulary() {
+  vocabularyRequest = vocabularyRequest || api("GET", "/vocabulary");
+  return vocabularyRequest;
+}
 
 async function api(method, path, body) {
   const response = await fetch(API + path, {
@@ -63,24 +67,25 @@ function statusBadge(status) {
 }
 
 /**
- * The buttons a job offers, as the seed's UI rules say: pause only for running training jobs (⏸),
- * resume only for paused jobs (▶), cancel never for paused ones, delete disabled until the job is
- * finished (so disabled for paused jobs).
+ * The buttons a job offers: exactly the actions its JSON says are offered now (the seed's UI rules,
+ * decided by the API: pause only for running training jobs, resume only for paused jobs, cancel never
+ * for paused ones); delete is shown disabled until it is offered.
  */
 function actionButtons(job, onAction) {
+  const offered = new Set(job.actions || []);
   const buttons = [];
-  if (job.job_type === "training" && job.status === "running") {
+  if (offered.has("pause")) {
     buttons.push(el("button", { type: "button", "data-action": "pause", title: "Pause after the current epoch" }, "⏸ Pause"));
   }
-  if (job.status === "paused") {
+  if (offered.has("resume")) {
     buttons.push(el("button", { type: "button", "data-action": "resume", title: "Resume from the pause checkpoint" }, "▶ Resume"));
   }
-  if (CANCELLABLE.has(job.status)) {
+  if (offered.has("cancel")) {
     buttons.push(el("button", { type: "button", "data-action": "cancel" }, "✕ Cancel"));
   }
   buttons.push(el("button", {
-    type: "button", "data-action": "delete", disabled: !TERMINAL.has(job.status),
-    title: TERMINAL.has(job.status) ? "Delete this job" : "Only finished jobs can be deleted",
+    type: "button", "data-action": "delete", disabled: !offered.has("delete"),
+    title: offered.has("delete") ? "Delete this job" : "Only finished jobs can be deleted",
   }, "Delete"));
   for (const button of buttons) {
     button.addEventListener("click", () => onAction(button.dataset.action, job));

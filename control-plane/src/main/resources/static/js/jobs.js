@@ -5,14 +5,21 @@ const PAGE_SIZE = 20;
 const state = { status: "", type: "", offset: 0, total: 0, jobs: new Map() };
 const tbody = document.querySelector("#jobs tbody");
 
-for (const status of STATUSES) {
-  document.getElementById("filter-status").append(el("option", { value: status }, status));
-}
 const params = new URLSearchParams(location.search);
 state.status = params.get("status") || "";
 state.type = params.get("job_type") || "";
-document.getElementById("filter-status").value = state.status;
-document.getElementById("filter-type").value = state.type;
+
+/** The filters offer the API's statuses and job types; the page counts as synced only once they exist. */
+const filtersReady = vocabulary().then(words => {
+  for (const status of words.statuses) {
+    document.getElementById("filter-status").append(el("option", { value: status }, status));
+  }
+  for (const type of words.job_types) {
+    document.getElementById("filter-type").append(el("option", { value: type }, type.replace(/_/g, " ")));
+  }
+  document.getElementById("filter-status").value = state.status;
+  document.getElementById("filter-type").value = state.type;
+});
 
 document.getElementById("filter-status").addEventListener("change", event => { state.status = event.target.value; state.offset = 0; reload(); });
 document.getElementById("filter-type").addEventListener("change", event => { state.type = event.target.value; state.offset = 0; reload(); });
@@ -156,4 +163,4 @@ form.addEventListener("submit", async event => {
 loadDatasets().catch(error => toast(error.message, true));
 // The table does not wait for the socket: it loads now, and again after every (re)connect to catch up.
 reload().catch(error => toast(error.message, true));
-connectEvents(onEvent, () => reload().catch(error => toast(error.message, true)));
+connectEvents(onEvent, () => Promise.all([filtersReady, reload()]).catch(error => toast(error.message, true)));

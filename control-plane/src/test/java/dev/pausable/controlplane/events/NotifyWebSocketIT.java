@@ -119,6 +119,18 @@ class NotifyWebSocketIT extends ApiITBase {
         assertThat(data.get("desired_state").asString()).isEqualTo("paused");
     }
 
+    @Test
+    void jobUpdatesCarryTheActionsOfferedInTheNewState() throws Exception {
+        UUID job = createTrainingJob(registerDataset(), 10);
+        forceStatus(job, "running");
+        JsonNode running = awaitUpdate(job, d -> "running".equals(d.get("status").asString()), Duration.ofSeconds(1));
+        assertThat(running.get("actions").toString()).isEqualTo("[\"pause\",\"cancel\"]");
+
+        commitPause(job, 3);
+        JsonNode paused = awaitUpdate(job, d -> "paused".equals(d.get("status").asString()), Duration.ofSeconds(1));
+        assertThat(paused.get("actions").toString()).isEqualTo("[\"resume\"]");
+    }
+
     private JsonNode awaitUpdate(UUID job, Predicate<JsonNode> matches, Duration deadline) throws InterruptedException {
         return awaitEvent("training_job_update", job, matches, deadline);
     }
