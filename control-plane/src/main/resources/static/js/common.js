@@ -95,10 +95,21 @@ function actionButtons(job, onAction) {
 
 const QUESTIONS = {
   pause: job => `Pause "${job.job_name}"? It stops after the current epoch (epoch ${job.current_epoch + 1} of ${job.total_epochs}) and saves a checkpoint.`,
-  resume: job => `Resume "${job.job_name}" from its pause checkpoint (epoch ${job.current_epoch} of ${job.total_epochs})?`,
+  resume: job => `Resume "${job.job_name}" from its ${job.status === "failed" ? "latest" : "pause"} checkpoint (epoch ${resumeEpoch(job)} of ${job.total_epochs})?`,
   cancel: job => `Cancel "${job.job_name}"?`,
   delete: job => `Delete "${job.job_name}" and its history?`,
 };
+
+/** The epoch a resume continues after: the pause checkpoint's, else the latest checkpoint's (a failed job). */
+function resumeEpoch(job) {
+  if (job.pause_checkpoint_epoch != null) return job.pause_checkpoint_epoch;
+  return job.latest_checkpoint ? job.latest_checkpoint.epoch : job.current_epoch;
+}
+
+/** "restarted 2×" when the control plane restarted the job after lost attempts, else "". */
+function restartNote(job) {
+  return job.restart_count > 0 ? ` · restarted ${job.restart_count}×` : "";
+}
 
 /** Asks first; sends nothing when the operator declines. Returns whether a request was sent. */
 async function runAction(action, job) {

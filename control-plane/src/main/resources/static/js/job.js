@@ -16,7 +16,7 @@ async function loadJob() {
   document.getElementById("badge").replaceChildren(statusBadge(job.status));
   document.getElementById("job").dataset.status = job.status;
   document.getElementById("progress").textContent = job.job_type === "training"
-    ? `epoch ${job.current_epoch} / ${job.total_epochs}` + (job.best_val_loss == null ? ""
+    ? `epoch ${job.current_epoch} / ${job.total_epochs}${restartNote(job)}` + (job.best_val_loss == null ? ""
       : ` · best val loss ${fmtLoss(job.best_val_loss)} at epoch ${job.best_epoch}`)
     : "synthetic data";
   document.getElementById("actions").replaceChildren(actionButtons(job, async (action, target) => {
@@ -28,6 +28,9 @@ async function loadJob() {
     ["Job id", job.id], ["Type", job.job_type], ["Attempt", job.attempt],
     ["Submission", job.submission_id], ["Spark application", job.spark_app_id], ["Spark driver", job.spark_driver_id],
     ["Dataset", job.dataset_id], ["Pause checkpoint", job.pause_checkpoint_path],
+    ["Latest checkpoint", job.latest_checkpoint
+      ? `epoch ${job.latest_checkpoint.epoch} (${job.latest_checkpoint.kind}) ${job.latest_checkpoint.uri}` : null],
+    ["Restarts", job.restart_count > 0 ? `${job.restart_count}: ${job.restart_reason}` : "0"],
     ["Created", fmtTime(job.created_at)], ["Started", fmtTime(job.started_at)],
     ["Updated", fmtTime(job.updated_at)], ["Finished", fmtTime(job.completed_at)],
   ];

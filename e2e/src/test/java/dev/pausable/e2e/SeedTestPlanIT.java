@@ -86,6 +86,9 @@ class SeedTestPlanIT {
         assertThat(completed.get("attempt").asInt()).isEqualTo(2);
         assertThat(completed.get("current_epoch").asInt()).isEqualTo(12);
         assertThat(completed.get("pause_checkpoint_path").isNull()).as("cleared after the resumed epoch").isTrue();
+        // Released once a newer checkpoint is committed (the final model at the latest); its object goes
+        // right after that commit.
+        Await.until("the consumed pause checkpoint deleted", Duration.ofSeconds(30), () -> !Files.exists(checkpoint));
         assertThat(checkpoint).as("the consumed pause checkpoint is deleted").doesNotExist();
 
         List<JsonNode> metrics = api.metrics(id);

@@ -13,7 +13,8 @@ public enum ChangeEvent {
     /** A job row was inserted or changed (heartbeats alone are not news). */
     JOB_UPDATE("training_job_update", Keys.JOB_ID, Keys.JOB_NAME, Keys.JOB_TYPE, Keys.STATUS, Keys.DESIRED_STATE,
             Keys.CURRENT_EPOCH, Keys.TOTAL_EPOCHS, Keys.PROGRESS_PERCENT, Keys.TRAIN_LOSS, Keys.VAL_LOSS,
-            Keys.BEST_VAL_LOSS, Keys.BEST_EPOCH, Keys.ATTEMPT, Keys.SUBMISSION_ID, Keys.ERROR_MESSAGE, Keys.UPDATED_AT),
+            Keys.BEST_VAL_LOSS, Keys.BEST_EPOCH, Keys.ATTEMPT, Keys.SUBMISSION_ID, Keys.ERROR_MESSAGE, Keys.UPDATED_AT,
+            Keys.RESTART_COUNT, Keys.LATEST_CHECKPOINT_EPOCH),
     /** A job was deleted. */
     JOB_DELETED("training_job_deleted", Keys.JOB_ID),
     /** An epoch's metrics row was recorded. */
@@ -83,6 +84,8 @@ public enum ChangeEvent {
         public static final String SIZE_BYTES = "size_bytes";
         public static final String WRITE_MS = "write_ms";
         public static final String CREATED_AT = "created_at";
+        public static final String RESTART_COUNT = "restart_count";
+        public static final String LATEST_CHECKPOINT_EPOCH = "latest_checkpoint_epoch";
         /** Added by the control plane to job updates: the {@link JobAction}s offered in the new state. */
         public static final String ACTIONS = "actions";
 

@@ -11,10 +11,12 @@ import java.util.Set;
  * <pre>
  * PENDING -> QUEUED -> RUNNING -> COMPLETED       (PENDING -> RUNNING when the driver is faster
  *                                                  than the launcher's acknowledgement)
- *                        |  \-> FAILED
+ *                        |  \-> FAILED -> QUEUED (resume from the latest checkpoint, attempt + 1)
  *                        |-> PAUSING -> PAUSED -> QUEUED (resume, attempt + 1)
  *                        |-> CANCELLING -> CANCELLED
  * PAUSED -> CANCELLED          QUEUED/PENDING -> CANCELLED
+ * QUEUED/RUNNING/PAUSING -> PENDING   (restart: the attempt ended without an outcome; attempt + 1)
+ * QUEUED -> PAUSED                    (a resume that could not be launched)
  * </pre>
  */
 public enum JobStatus {
@@ -28,7 +30,7 @@ public enum JobStatus {
     public static final Set<JobStatus> CLAIMABLE = frozen(PENDING, QUEUED);
     /** Handed to Spark and still heading for an outcome: a cluster driver id may be recorded. */
     public static final Set<JobStatus> LAUNCHED = frozen(QUEUED, RUNNING, PAUSING);
-    /** Nothing leaves these. */
+    /** Finished: no driver, nothing to wait on, deletable. Only a resume leaves one (FAILED). */
     public static final Set<JobStatus> TERMINAL = frozen(CANCELLED, COMPLETED, FAILED);
 
     /** The statuses a job in this status may move to next. */
@@ -37,15 +39,20 @@ public enum JobStatus {
             // PENDING: accepted, not yet acknowledged by Spark. A fast driver may report RUNNING
             // before the launcher has recorded QUEUED.
             case PENDING -> EnumSet.of(QUEUED, RUNNING, CANCELLED, FAILED);
-            // QUEUED: submitted; the trainer marks RUNNING once its driver starts.
-            case QUEUED -> EnumSet.of(RUNNING, CANCELLED, FAILED);
-            case RUNNING -> EnumSet.of(PAUSING, CANCELLING, COMPLETED, FAILED);
-            // PAUSING ends when the trainer commits its checkpoint. A pause asked during the
-            // last epoch may still complete; a cancel overrides a pending pause.
-            case PAUSING -> EnumSet.of(PAUSED, COMPLETED, CANCELLING, FAILED);
+            // QUEUED: submitted; the trainer marks RUNNING once its driver starts. A resume that
+            // cannot be launched goes back to PAUSED; a lost submission is restarted (PENDING).
+            case QUEUED -> EnumSet.of(RUNNING, CANCELLED, FAILED, PENDING, PAUSED);
+            // A driver that dies without an outcome is restarted as the next attempt (PENDING).
+            case RUNNING -> EnumSet.of(PAUSING, CANCELLING, COMPLETED, FAILED, PENDING);
+            // PAUSING ends when the trainer commits its checkpoint, or, if its driver dies, at the
+            // latest verified checkpoint. A pause asked during the last epoch may still complete; a
+            // cancel overrides a pending pause.
+            case PAUSING -> EnumSet.of(PAUSED, COMPLETED, CANCELLING, FAILED, PENDING);
             case PAUSED -> EnumSet.of(QUEUED, CANCELLED);
             case CANCELLING -> EnumSet.of(CANCELLED, FAILED);
-            case CANCELLED, COMPLETED, FAILED -> EnumSet.noneOf(JobStatus.class);
+            // A failed job resumes from its latest verified checkpoint.
+            case FAILED -> EnumSet.of(QUEUED);
+            case CANCELLED, COMPLETED -> EnumSet.noneOf(JobStatus.class);
         };
     }
 
@@ -53,8 +60,9 @@ public enum JobStatus {
         return next().contains(target);
     }
 
+    /** Finished (see {@link #TERMINAL}); FAILED is finished but can be resumed. */
     public boolean isTerminal() {
-        return next().isEmpty();
+        return TERMINAL.contains(this);
     }
 
     /** Lower-case name, as stored in the database and shown in JSON. */

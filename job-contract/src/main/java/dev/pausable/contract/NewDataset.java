@@ -1,5 +1,6 @@
 package dev.pausable.contract;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -14,10 +15,19 @@ import java.util.function.Function;
 public record NewDataset(String name, String uri, Long numSamples, List<String> featureColumns,
                          List<String> labelColumns, DatasetTask task) {
 
-    /** Parameters in order: id, name, uri, num_samples, feature_columns (JSON), label_columns (JSON), task, created_by_job_id. */
+    /**
+     * Parameters in order: id, name, uri, num_samples, feature_columns (JSON), label_columns (JSON), task,
+     * created_by_job_id. Inserting the same id again does nothing (a retried transaction).
+     */
     public static final String INSERT = """
             INSERT INTO datasets (id, name, uri, num_samples, feature_columns, label_columns, task, created_by_job_id)
-            VALUES (?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?)""";
+            VALUES (?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?)
+            ON CONFLICT (id) DO NOTHING""";
+
+    /** The id of the dataset a synthetic-data job registers: one per job, whichever attempt completes it. */
+    public static UUID generatedBy(UUID jobId) {
+        return UUID.nameUUIDFromBytes(("pausable-generated-dataset:" + jobId).getBytes(StandardCharsets.UTF_8));
+    }
 
     /** Checks every field; {@code task} null means regression. Fields are named as in the API. */
     public static NewDataset validated(String name, String uri, Long numSamples, List<String> featureColumns,

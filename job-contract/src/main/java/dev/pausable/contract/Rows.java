@@ -51,7 +51,22 @@ public final class Rows {
                 rs.getObject("updated_at", OffsetDateTime.class),
                 rs.getObject("completed_at", OffsetDateTime.class),
                 json.stringMap(rs.getString("spark_conf")),
-                rs.getString("spark_driver_id"));
+                rs.getString("spark_driver_id"),
+                rs.getInt("restart_count"),
+                rs.getString("restart_reason"),
+                rs.getString("latest_checkpoint_uri"),
+                rs.getString("latest_checkpoint_sha256"),
+                nullableLong(rs, "latest_checkpoint_size"),
+                nullableInt(rs, "latest_checkpoint_epoch"),
+                rs.getString("latest_checkpoint_kind") == null ? null
+                        : CheckpointKind.fromWire(rs.getString("latest_checkpoint_kind")));
+    }
+
+    public static Checkpoint checkpoint(ResultSet rs) throws SQLException {
+        return new Checkpoint(rs.getLong("id"), rs.getInt("epoch"), rs.getInt("attempt"), rs.getString("uri"),
+                rs.getString("sha256"), rs.getLong("size_bytes"), CheckpointKind.fromWire(rs.getString("kind")),
+                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("deleted_at", OffsetDateTime.class),
+                nullableLong(rs, "write_ms"));
     }
 
     public static Dataset dataset(ResultSet rs, JsonColumns json) throws SQLException {

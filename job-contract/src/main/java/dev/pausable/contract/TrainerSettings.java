@@ -16,6 +16,8 @@ public final class TrainerSettings {
     public static final String DATASET_ROOT = "spark.pausable.datasetRoot";
     /** How often the driver proves it is alive between epoch commits (seconds, default 10). */
     public static final String HEARTBEAT_SECONDS = "spark.pausable.heartbeatSeconds";
+    /** How long the driver retries writing the final model before the attempt fails (seconds, default 300). */
+    public static final String FINAL_WRITE_SECONDS = "spark.pausable.finalWriteSeconds";
     /** How long the driver retries an unreachable PostgreSQL before failing (seconds, default 60). */
     public static final String DB_RETRY_SECONDS = "spark.pausable.db.retrySeconds";
 

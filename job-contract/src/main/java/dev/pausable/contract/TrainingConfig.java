@@ -26,6 +26,12 @@ import java.util.UUID;
  * @param earlyStopPatience     epochs without validation improvement before stopping; 0 (default) = off
  * @param averagingFrequency    minibatches per worker between parameter averaging; default 5 (1..1000)
  * @param checkpointEveryEpochs periodic checkpoint interval; 0 (default) = only pause and final checkpoints
+ * @param checkpointIntervalSeconds a periodic checkpoint at the first epoch boundary this long after the
+ *                              last one; default 600, 0 = off (0..604800)
+ * @param keepCheckpoints       periodic checkpoints kept; older ones are deleted; default 2 (1..1000)
+ * @param keepBest              keep a checkpoint of the best validation loss (kind {@code best}); default true
+ * @param maxRestarts           automatic restarts from the latest checkpoint after an attempt ends without
+ *                              an outcome; default 3, 0 = off (0..100)
  */
 public record TrainingConfig(
         UUID datasetId,
@@ -40,7 +46,11 @@ public record TrainingConfig(
         LrSchedule lrSchedule,
         Integer earlyStopPatience,
         Integer averagingFrequency,
-        Integer checkpointEveryEpochs) {
+        Integer checkpointEveryEpochs,
+        Integer checkpointIntervalSeconds,
+        Integer keepCheckpoints,
+        Boolean keepBest,
+        Integer maxRestarts) {
 
     public static final Set<String> OPTIMIZERS = Set.of("adam", "sgd", "nesterovs", "rmsprop", "adagrad");
 
@@ -79,8 +89,13 @@ public record TrainingConfig(
         int patience = ConfigChecks.range("early_stop_patience", orDefault(earlyStopPatience, 0), 0, 10_000);
         int averaging = ConfigChecks.range("averaging_frequency", orDefault(averagingFrequency, 5), 1, 1000);
         int checkpointEvery = ConfigChecks.range("checkpoint_every_epochs", orDefault(checkpointEveryEpochs, 0), 0, 10_000);
+        int interval = ConfigChecks.range("checkpoint_interval_seconds", orDefault(checkpointIntervalSeconds, 600),
+                0, 604_800);
+        int keep = ConfigChecks.range("keep_checkpoints", orDefault(keepCheckpoints, 2), 1, 1000);
+        int restarts = ConfigChecks.range("max_restarts", orDefault(maxRestarts, 3), 0, 100);
         return new TrainingConfig(datasetId, epochs, batchSize, learningRate, orDefault(seed, generatedSeed), workers,
-                split, List.copyOf(layers), optimizer, schedule, patience, averaging, checkpointEvery);
+                split, List.copyOf(layers), optimizer, schedule, patience, averaging, checkpointEvery, interval, keep,
+                orDefault(keepBest, true), restarts);
     }
 
     /**

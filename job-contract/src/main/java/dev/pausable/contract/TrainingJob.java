@@ -13,7 +13,11 @@ import java.util.UUID;
  * One row of {@code training_jobs}, as both processes read it (see {@link Rows#job}), and its JSON
  * form in the API.
  *
- * @param config the stored, normalized config ({@link TrainingConfig} or {@link SyntheticDataConfig}) as JSON
+ * @param config         the stored, normalized config ({@link TrainingConfig} or {@link SyntheticDataConfig}) as JSON
+ * @param restartCount   automatic restarts so far (see {@code max_restarts})
+ * @param restartReason  why the job was last restarted
+ * @param latestCheckpointUri the latest verified checkpoint (kept by the database's triggers; shown as
+ *                       {@code latest_checkpoint})
  */
 public record TrainingJob(
         UUID id,
@@ -45,7 +49,14 @@ public record TrainingJob(
         OffsetDateTime updatedAt,
         OffsetDateTime completedAt,
         Map<String, String> sparkConf,
-        String sparkDriverId) {
+        String sparkDriverId,
+        int restartCount,
+        String restartReason,
+        @JsonIgnore String latestCheckpointUri,
+        @JsonIgnore String latestCheckpointSha256,
+        @JsonIgnore Long latestCheckpointSize,
+        @JsonIgnore Integer latestCheckpointEpoch,
+        @JsonIgnore CheckpointKind latestCheckpointKind) {
 
     /** The committed pause checkpoint, by the one completeness rule of {@link CommittedCheckpoint#of}. */
     @JsonIgnore
@@ -54,10 +65,27 @@ public record TrainingJob(
                 pauseCheckpointEpoch);
     }
 
+    /** The latest verified checkpoint: the recovery point of restarts and resumes. */
+    @JsonIgnore
+    public Optional<CommittedCheckpoint> latestCheckpoint() {
+        return CommittedCheckpoint.of(latestCheckpointUri, latestCheckpointSha256, latestCheckpointSize,
+                latestCheckpointEpoch);
+    }
+
+    /** {@link #latestCheckpoint()} with its kind, as the API shows it ({@code latest_checkpoint}, or null). */
+    @JsonProperty("latest_checkpoint")
+    public LatestCheckpoint latestCheckpointShown() {
+        return latestCheckpoint().map(c -> new LatestCheckpoint(c.uri(), c.sha256(), c.sizeBytes(), c.epoch(),
+                latestCheckpointKind)).orElse(null);
+    }
+
     /** The operator actions offered now (see {@link JobAction}); clients show exactly these. */
     @JsonProperty("actions")
     public Set<JobAction> actions() {
-        return JobAction.offered(jobType, status);
+        return JobAction.offered(jobType, status, latestCheckpoint().isPresent());
+    }
+
+    public record LatestCheckpoint(String uri, String sha256, long sizeBytes, int epoch, CheckpointKind kind) {
     }
 
     /** This attempt's submission tag. */

@@ -24,17 +24,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 public class JobStatusTest {
 
-    /** The lifecycle of DESIGN.md, written out independently of the enum. */
+    /**
+     * The lifecycle of docs/architecture.md, written out independently of the enum: the seed's, plus
+     * restarts (QUEUED/RUNNING/PAUSING -> PENDING), resuming a failed job (FAILED -> QUEUED) and a
+     * resume that could not be launched (QUEUED -> PAUSED).
+     */
     private static final Map<JobStatus, Set<JobStatus>> ALLOWED = new EnumMap<>(Map.of(
             PENDING, EnumSet.of(QUEUED, RUNNING, CANCELLED, FAILED),
-            QUEUED, EnumSet.of(RUNNING, CANCELLED, FAILED),
-            RUNNING, EnumSet.of(PAUSING, CANCELLING, COMPLETED, FAILED),
-            PAUSING, EnumSet.of(PAUSED, COMPLETED, CANCELLING, FAILED),
+            QUEUED, EnumSet.of(RUNNING, CANCELLED, FAILED, PENDING, PAUSED),
+            RUNNING, EnumSet.of(PAUSING, CANCELLING, COMPLETED, FAILED, PENDING),
+            PAUSING, EnumSet.of(PAUSED, COMPLETED, CANCELLING, FAILED, PENDING),
             PAUSED, EnumSet.of(QUEUED, CANCELLED),
             CANCELLING, EnumSet.of(CANCELLED, FAILED),
             CANCELLED, EnumSet.noneOf(JobStatus.class),
             COMPLETED, EnumSet.noneOf(JobStatus.class),
-            FAILED, EnumSet.noneOf(JobStatus.class)));
+            FAILED, EnumSet.of(QUEUED)));
 
     public static Stream<Arguments> everyPair() {
         return Stream.of(JobStatus.values())
@@ -48,18 +52,21 @@ public class JobStatusTest {
     }
 
     @Test
-    void nothingLeavesATerminalStatusAndNothingStaysPut() {
+    void onlyAResumeLeavesATerminalStatusAndNothingStaysPut() {
         assertThat(JobStatus.terminal()).containsExactlyInAnyOrder(COMPLETED, FAILED, CANCELLED);
         for (JobStatus status : JobStatus.values()) {
             assertThat(status.isTerminal()).isEqualTo(JobStatus.terminal().contains(status));
             assertThat(status.canTransitionTo(status)).as(status + " -> itself").isFalse();
         }
+        assertThat(COMPLETED.next()).isEmpty();
+        assertThat(CANCELLED.next()).isEmpty();
+        assertThat(FAILED.next()).containsExactly(QUEUED);
     }
 
     @Test
-    void pausedIsReachableOnlyThroughPausingAndLeftOnlyByResumeOrCancel() {
+    void pausedIsReachableThroughPausingOrAFailedResumeAndLeftOnlyByResumeOrCancel() {
         for (JobStatus status : JobStatus.values()) {
-            assertThat(status.canTransitionTo(PAUSED)).isEqualTo(status == PAUSING);
+            assertThat(status.canTransitionTo(PAUSED)).isEqualTo(status == PAUSING || status == QUEUED);
         }
         assertThat(PAUSED.next()).containsExactlyInAnyOrder(QUEUED, CANCELLED);
     }

@@ -80,9 +80,9 @@ class SchemaVocabularyTest {
         return values;
     }
 
-    /** The keys of the {@code data} object the trigger builds for one event. */
+    /** The keys of the {@code data} object the trigger builds for one event, as last (re)defined. */
     private static List<String> keysOf(ChangeEvent kind) {
-        int start = schema.indexOf("'event', '" + kind.wire() + "'");
+        int start = schema.lastIndexOf("'event', '" + kind.wire() + "'");
         int data = schema.indexOf("'data', json_build_object(", start) + "'data', json_build_object(".length();
         int end = schema.indexOf(")::text", data);
         List<String> keys = new ArrayList<>();

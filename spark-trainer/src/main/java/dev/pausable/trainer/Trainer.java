@@ -11,6 +11,7 @@ import dev.pausable.contract.TrainerCommand;
 import dev.pausable.contract.TrainerSettings;
 import dev.pausable.contract.TrainingConfig;
 import dev.pausable.contract.TrainingJob;
+import dev.pausable.trainer.checkpoint.CheckpointMismatchException;
 import dev.pausable.trainer.checkpoint.CheckpointStore;
 import dev.pausable.trainer.data.SyntheticRssGenerator;
 import dev.pausable.trainer.data.TrainingData;
@@ -22,9 +23,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Optional;
-import java.util.UUID;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -60,16 +60,15 @@ public final class Trainer {
             throw new StaleAttemptException("Job " + job.id() + " is at attempt "
                     + job.attempt() + ", this driver is attempt " + args.attempt());
         }
-        Optional<CommittedCheckpoint> committed = job.pauseCheckpoint();
-        if (args.checkpoint() != null
-                && !committed.map(c -> c.uri().equals(args.checkpoint())).orElse(false)) {
-            throw new IOException("Checkpoint " + args.checkpoint() + " is not the job's committed pause checkpoint ("
-                    + committed.map(CommittedCheckpoint::uri).orElse("none") + ")");
+        CommittedCheckpoint resumeFrom = null;
+        if (args.checkpoint() != null) {
+            resumeFrom = store.committedCheckpoint(args.checkpoint()).orElseThrow(() -> new CheckpointMismatchException(
+                    "Checkpoint " + args.checkpoint() + " is not a committed, live checkpoint of job " + job.id()));
         }
         store.markRunning(spark.sparkContext().applicationId());
         return switch (job.jobType()) {
             case SYNTHETIC_DATA -> generate(job);
-            case TRAINING -> train(job);
+            case TRAINING -> train(job, resumeFrom);
         };
     }
 
@@ -85,12 +84,13 @@ public final class Trainer {
                 SyntheticRssGenerator.featureColumns(settings.numReceivers()), SyntheticRssGenerator.labelColumns(),
                 null);
         log.info("Generating {} rows into {}", settings.numSamples(), uri);
-        SyntheticRssGenerator.write(spark, settings, uri);
-        store.completeWithDataset(UUID.randomUUID(), dataset);
+        // Only a restart (attempt > 1 of a job that never completed) finds its own partial output there.
+        SyntheticRssGenerator.write(spark, settings, uri, job.attempt() > 1);
+        store.completeWithDataset(NewDataset.generatedBy(job.id()), dataset);
         return new Outcome.Generated(uri, settings.numSamples());
     }
 
-    private Outcome train(TrainingJob job) throws IOException {
+    private Outcome train(TrainingJob job, CommittedCheckpoint resumeFrom) throws IOException {
         if (job.datasetId() == null) {
             throw new IllegalStateException("Training job " + job.id() + " has no dataset");
         }
@@ -102,7 +102,10 @@ public final class Trainer {
         TrainingData data = TrainingData.load(spark, dataset.uri(), dataset.featureColumns(),
                 dataset.labelColumns(), config.seed(), config.validationSplit(), config.workers());
         try {
-            return new TrainingLoop(sc, store, checkpoints, job, dataset, config, configHash(job.config())).run(data);
+            Duration finalWriteDeadline = Duration.ofSeconds(
+                    Long.parseLong(spark.conf().get(TrainerSettings.FINAL_WRITE_SECONDS, "300")));
+            return new TrainingLoop(sc, store, checkpoints, job, dataset, config, configHash(job.config()), resumeFrom,
+                    finalWriteDeadline).run(data);
         } finally {
             data.release();
         }

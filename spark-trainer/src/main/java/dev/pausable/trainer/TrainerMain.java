@@ -1,16 +1,23 @@
 package dev.pausable.trainer;
 
+import dev.pausable.contract.FieldException;
 import dev.pausable.contract.TrainerCommand;
 import dev.pausable.contract.TrainerSettings;
+import dev.pausable.trainer.checkpoint.CheckpointMismatchException;
 import dev.pausable.trainer.db.Database;
+import dev.pausable.trainer.db.DatabaseUnavailableException;
 import dev.pausable.trainer.db.Heartbeat;
 import dev.pausable.trainer.db.JobStore;
 import dev.pausable.trainer.db.StaleAttemptException;
 import dev.pausable.trainer.train.Outcome;
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkException;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +27,8 @@ import scala.Tuple2;
  * spark-submit entry point ({@code --class dev.pausable.trainer.TrainerMain}). The master comes
  * from spark-submit, never from code. Exit codes: 0 for a recorded outcome (completed, paused,
  * cancelled, generated), 1 for a failure recorded as FAILED, 2 for bad arguments, 3 when a newer
- * attempt owns the job (nothing written).
+ * attempt owns the job (nothing written), 4 for a transient failure (reason recorded, no outcome: the
+ * control plane restarts the job or fails it).
  */
 public final class TrainerMain {
 
@@ -56,20 +64,44 @@ public final class TrainerMain {
             log.warn("Stopping without writing: {}", e.getMessage());
             return 3;
         } catch (Exception e) {
-            log.error("Job {} attempt {} failed", args.jobId(), args.attempt(), e);
+            boolean retryable = isTransient(e);
+            log.error("Job {} attempt {} failed ({})", args.jobId(), args.attempt(),
+                    retryable ? "transient: the control plane decides whether to restart" : "permanent", e);
             if (store != null) {
-                recordFailure(store, e);
+                recordFailure(store, e, retryable);
             }
-            return 1;
+            return retryable ? 4 : 1;
         } finally {
             spark.stop();
         }
     }
 
-    static void recordFailure(JobStore store, Exception e) {
-        String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+    /**
+     * Whether a retry may succeed: storage and network I/O, an unreachable PostgreSQL, a failed Spark job
+     * (lost executors). Not: a checkpoint that does not match its commit, an invalid config, a missing
+     * dataset or file, or any other error of ours; those fail the job at once.
+     */
+    static boolean isTransient(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof CheckpointMismatchException || t instanceof FieldException
+                    || t instanceof FileNotFoundException || t instanceof AnalysisException) {
+                return false;
+            }
+            if (t instanceof IOException || t instanceof DatabaseUnavailableException
+                    || t instanceof SparkException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A permanent failure is recorded as FAILED; a transient one as the reason only (see {@link #isTransient}). */
+    static void recordFailure(JobStore store, Exception e, boolean retryable) {
+        String full = e.getClass().getSimpleName() + ": " + e.getMessage();
+        String message = full.length() > 4000 ? full.substring(0, 4000) : full;
         try {
-            if (!store.fail(message.length() > 4000 ? message.substring(0, 4000) : message)) {
+            boolean recorded = retryable ? store.recordProblem(message) : store.fail(message);
+            if (!recorded) {
                 log.warn("Failure not recorded: a newer attempt owns job {}", store.jobId());
             }
         } catch (RuntimeException recordError) {

@@ -31,7 +31,7 @@ class ConfigBindingTest {
 
     /** Every field away from its default, so a dropped field cannot pass by accident. */
     private static final TrainingConfig CONFIG = new TrainingConfig(UUID.randomUUID(), 7, 48, 0.003, 4242L, 3, 0.25,
-            List.of(12, 6), "rmsprop", new TrainingConfig.LrSchedule("step", 0.5, 3), 4, 9, 2).normalized(1);
+            List.of(12, 6), "rmsprop", new TrainingConfig.LrSchedule("step", 0.5, 3), 4, 9, 2, 120, 3, false, 7).normalized(1);
 
     @Test
     void everyContractFieldReachesTheTrainer() throws IOException {

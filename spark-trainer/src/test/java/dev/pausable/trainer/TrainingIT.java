@@ -42,7 +42,8 @@ class TrainingIT {
                 {"dataset_id": "%s", "epochs": %d, "batch_size": 32, "learning_rate": 0.01, "seed": 1234,
                  "workers": %d, "validation_split": 0.2, "hidden_layers": [16, 16], "optimizer": "adam",
                  "lr_schedule": {"type": "step", "gamma": 0.5, "step_epochs": 2}, "early_stop_patience": 50,
-                 "averaging_frequency": 3, "checkpoint_every_epochs": 1}""".formatted(dataset, EPOCHS, workers);
+                 "averaging_frequency": 3, "checkpoint_every_epochs": 1, "keep_checkpoints": 10}"""
+                .formatted(dataset, EPOCHS, workers);
     }
 
     private UUID newJob(int workers) {
@@ -60,6 +61,12 @@ class TrainingIT {
     private List<String> valLosses(UUID job) {
         return fx.queryStrings("SELECT epoch || ':' || val_loss FROM training_metrics WHERE job_id = ? ORDER BY epoch",
                 job);
+    }
+
+    /** Each epoch once, as recorded by the latest attempt that trained it. */
+    private List<String> latestValLosses(UUID job) {
+        return fx.queryStrings("SELECT epoch || ':' || val_loss FROM (SELECT DISTINCT ON (epoch) epoch, val_loss"
+                + " FROM training_metrics WHERE job_id = ? ORDER BY epoch, attempt DESC) latest ORDER BY epoch", job);
     }
 
     private CheckpointCodec.Restored load(String uri) throws IOException {
@@ -134,6 +141,46 @@ class TrainingIT {
                 .isEqualTo("t");
     }
 
+    /**
+     * A restart after a crash resumes from the latest live checkpoint, here an older one than the last
+     * epoch trained (the driver died during epoch 3 before anything newer was committed): the epochs after
+     * it are trained again by the next attempt and the run ends exactly where an uninterrupted one ends.
+     */
+    @Test
+    void aRestartFromAnOlderCheckpointRetrainsTheLostEpochsAndEndsBitIdentical() throws Exception {
+        UUID straight = newJob(2);
+        run(straight, 1, null);
+
+        UUID job = newJob(2);
+        pauseAndResume(job, 1, 3);
+        // What a crash during epoch 3 leaves: no checkpoint of epoch 3, the job still waiting on a driver.
+        fx.update("UPDATE checkpoints SET deleted_at = now() WHERE job_id = ? AND epoch = 3", job);
+        fx.update("UPDATE training_jobs SET status = 'pending', desired_state = 'running', attempt = attempt + 1,"
+                + " pause_checkpoint_path = NULL, pause_checkpoint_sha256 = NULL, pause_checkpoint_size = NULL,"
+                + " pause_checkpoint_epoch = NULL WHERE id = ?", job);
+        assertThat(fx.queryString("SELECT latest_checkpoint_epoch FROM training_jobs WHERE id = ?", job))
+                .as("the latest live checkpoint, kept by the database").isEqualTo("2");
+        String latest = fx.queryString("SELECT latest_checkpoint_uri FROM training_jobs WHERE id = ?", job);
+
+        assertThat(run(job, 2, latest)).isInstanceOf(Outcome.Completed.class);
+
+        assertThat(latestValLosses(job)).isEqualTo(valLosses(straight));
+        assertThat(fx.queryStrings("SELECT attempt FROM training_metrics WHERE job_id = ? AND epoch = 3 ORDER BY attempt",
+                job)).containsExactly("1", "2");
+        assertSameModel(checkpoint(job, "final", EPOCHS), checkpoint(straight, "final", EPOCHS));
+        assertThat(fx.queryString("SELECT latest_checkpoint_kind FROM training_jobs WHERE id = ?", job))
+                .isEqualTo("final");
+    }
+
+    @Test
+    void aCheckpointThatIsNotALiveCommittedOneIsRefused() throws Exception {
+        UUID job = newJob(1);
+        assertThatThrownBy(() -> run(job, 1, "file:///nowhere/epoch-0001-attempt-1.zip"))
+                .isInstanceOf(CheckpointMismatchException.class)
+                .hasMessageContaining("is not a committed, live checkpoint");
+        assertThat(status(job)).isEqualTo("queued");
+    }
+
     @Test
     void threePauseResumeCyclesEndWhereAnUninterruptedRunEnds() throws Exception {
         UUID straight = newJob(2);
@@ -174,8 +221,9 @@ class TrainingIT {
                 .isInstanceOf(CheckpointMismatchException.class)
                 .hasMessageContaining("SHA-256");
         // What TrainerMain does with any failure: FAILED with the reason, never a fresh start.
-        TrainerMain.recordFailure(fx.store(job, attempt), new CheckpointMismatchException("Pause checkpoint "
-                + uri + " has SHA-256 x, but y was committed"));
+        CheckpointMismatchException mismatch = new CheckpointMismatchException("Pause checkpoint " + uri
+                + " has SHA-256 x, but y was committed");
+        TrainerMain.recordFailure(fx.store(job, attempt), mismatch, TrainerMain.isTransient(mismatch));
         assertThat(status(job)).isEqualTo("failed");
         assertThat(fx.queryString("SELECT error_message FROM training_jobs WHERE id = ?", job)).contains("SHA-256");
         assertThat(fx.queryString("SELECT count(*) FROM training_metrics WHERE job_id = ? AND attempt = ?", job,

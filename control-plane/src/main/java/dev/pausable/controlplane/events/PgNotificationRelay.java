@@ -93,7 +93,8 @@ class PgNotificationRelay implements SmartLifecycle {
         ChangeEvent kind = ChangeEvent.fromWire(message.path(ChangeEvent.EVENT).asString("")).orElse(null);
         if (kind == ChangeEvent.JOB_UPDATE && message.path(ChangeEvent.DATA) instanceof ObjectNode data) {
             Set<JobAction> actions = JobAction.offered(JobType.fromWire(data.path(ChangeEvent.Keys.JOB_TYPE).asString()),
-                    JobStatus.fromWire(data.path(ChangeEvent.Keys.STATUS).asString()));
+                    JobStatus.fromWire(data.path(ChangeEvent.Keys.STATUS).asString()),
+                    data.hasNonNull(ChangeEvent.Keys.LATEST_CHECKPOINT_EPOCH));
             ArrayNode list = data.putArray(ChangeEvent.Keys.ACTIONS);
             actions.forEach(action -> list.add(action.wire()));
             return new TrainingEvent(kind, data, json.writeValueAsString(message));

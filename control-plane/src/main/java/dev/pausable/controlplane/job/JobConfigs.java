@@ -41,6 +41,11 @@ class JobConfigs {
         }
     }
 
+    /** A stored config (written by {@link #write}) as its contract type. */
+    <T> T read(String stored, Class<T> type) {
+        return strict.readValue(stored, type);
+    }
+
     String write(Object config) {
         return strict.writeValueAsString(config);
     }

@@ -121,24 +121,13 @@ public class JobRepository {
 
     /** Starts a conditional status change from any of {@code from} to {@code to}. */
     public Transition transition(UUID id, int expectedAttempt, JobStatus to, JobStatus... from) {
-        return new Transition(id, expectedAttempt, new StatusChange(EnumSet.copyOf(Arrays.asList(from)), to));
+        StatusChange change = new StatusChange(EnumSet.copyOf(Arrays.asList(from)), to);
+        return new Transition(id, expectedAttempt, change.assignment(), change.condition());
     }
 
-    /**
-     * Marks FAILED the job whose current submission is {@code submissionId} if it still waits on
-     * that driver (not yet terminal or paused); audited as the launcher. Returns whether it did.
-     */
-    public boolean failUnfinishedSubmission(String submissionId, String reason) {
-        StatusChange fail = StatusChange.to(JobStatus.FAILED, JobStatus.UNSETTLED);
-        return jdbc.sql("""
-                        WITH audit AS (SELECT set_config('pausable.actor', 'launcher', true),
-                                              set_config('pausable.reason', :reason, true))
-                        UPDATE training_jobs SET %s, error_message = :reason, completed_at = now()
-                        FROM audit
-                        WHERE submission_id = :submission AND %s""".formatted(fail.assignment(), fail.condition()))
-                .param("reason", reason)
-                .param("submission", submissionId)
-                .update() == 1;
+    /** Starts a conditional change of a job that stays in {@code status} (same guard, no transition). */
+    public Transition update(UUID id, int expectedAttempt, JobStatus status) {
+        return new Transition(id, expectedAttempt, null, "status IN (" + Wire.sqlList(List.of(status)) + ")");
     }
 
     /**
@@ -165,11 +154,6 @@ public class JobRepository {
                 .list();
     }
 
-    /** The newest checkpoint of a job that is still stored, if any. */
-    public Optional<Checkpoint> latestStoredCheckpoint(UUID jobId) {
-        return checkpoints(jobId).stream().filter(c -> c.deletedAt() == null).reduce((first, second) -> second);
-    }
-
     /** Deletes the job if, and only if, it is in a terminal status. */
     public boolean deleteTerminal(UUID id) {
         return jdbc.sql("DELETE FROM training_jobs WHERE id = :id AND status IN (:terminal)")
@@ -178,11 +162,17 @@ public class JobRepository {
                 .update() == 1;
     }
 
-    public List<EpochMetric> metrics(UUID jobId) {
+    /**
+     * Each epoch once, as recorded by the latest attempt that trained it (a restart trains again the
+     * epochs after its checkpoint); every attempt's rows with {@code allAttempts}.
+     */
+    public List<EpochMetric> metrics(UUID jobId, boolean allAttempts) {
         return jdbc.sql("""
-                        SELECT attempt, epoch, train_loss, val_loss, learning_rate, duration_ms,
-                               samples_per_second, iteration_count, recorded_at
-                        FROM training_metrics WHERE job_id = :id ORDER BY epoch, attempt""")
+                        SELECT * FROM (
+                            SELECT %s attempt, epoch, train_loss, val_loss, learning_rate, duration_ms,
+                                   samples_per_second, iteration_count, recorded_at
+                            FROM training_metrics WHERE job_id = :id ORDER BY epoch, attempt DESC) rows
+                        ORDER BY epoch, attempt""".formatted(allAttempts ? "" : "DISTINCT ON (epoch)"))
                 .param("id", jobId)
                 .query((rs, n) -> new EpochMetric(rs.getInt("attempt"), rs.getInt("epoch"),
                         Rows.nullableDouble(rs, "train_loss"), Rows.nullableDouble(rs, "val_loss"),
@@ -226,14 +216,17 @@ public class JobRepository {
 
         private final UUID id;
         private final int expectedAttempt;
-        private final StatusChange change;
+        private final String condition;
         private final List<String> assignments = new ArrayList<>();
         private final Map<String, Object> params = new LinkedHashMap<>();
 
-        private Transition(UUID id, int expectedAttempt, StatusChange change) {
+        private Transition(UUID id, int expectedAttempt, String statusAssignment, String condition) {
             this.id = id;
             this.expectedAttempt = expectedAttempt;
-            this.change = change;
+            this.condition = condition;
+            if (statusAssignment != null) {
+                assignments.add(statusAssignment);
+            }
         }
 
         /** Sets a column to a bound value. Column names come from code, never from requests. */
@@ -251,11 +244,8 @@ public class JobRepository {
         }
 
         public Optional<TrainingJob> apply() {
-            StringBuilder sql = new StringBuilder("UPDATE training_jobs SET ").append(change.assignment());
-            for (String assignment : assignments) {
-                sql.append(", ").append(assignment);
-            }
-            sql.append(" WHERE id = :id AND attempt = :attempt AND ").append(change.condition()).append(" RETURNING *");
+            StringBuilder sql = new StringBuilder("UPDATE training_jobs SET ").append(String.join(", ", assignments));
+            sql.append(" WHERE id = :id AND attempt = :attempt AND ").append(condition).append(" RETURNING *");
             return jdbc.sql(sql.toString())
                     .params(params)
                     .param("id", id)

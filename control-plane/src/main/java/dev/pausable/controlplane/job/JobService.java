@@ -1,5 +1,6 @@
 package dev.pausable.controlplane.job;
 
+import dev.pausable.contract.Checkpoint;
 import dev.pausable.contract.CommittedCheckpoint;
 import dev.pausable.contract.DesiredState;
 import dev.pausable.contract.JobStatus;
@@ -14,11 +15,15 @@ import dev.pausable.controlplane.launch.LaunchEvents;
 import dev.pausable.controlplane.launch.LaunchRequest;
 import dev.pausable.controlplane.launch.SparkOverrides;
 import dev.pausable.controlplane.launch.Submission;
+import dev.pausable.controlplane.storage.CheckpointObjects;
 import dev.pausable.controlplane.web.InvalidFieldException;
 import dev.pausable.controlplane.web.InvalidStateException;
 import dev.pausable.controlplane.web.NotFoundException;
+import dev.pausable.controlplane.web.UnavailableException;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -38,10 +43,12 @@ public class JobService {
     private final JobConfigs configs;
     private final SparkOverrides sparkOverrides;
     private final ApplicationEventPublisher events;
+    private final CheckpointObjects objects;
     private final SecureRandom seeds = new SecureRandom();
 
     JobService(JobRepository jobs, DatasetRepository datasets, JobConfigs configs, SparkOverrides sparkOverrides,
-               ApplicationEventPublisher events) {
+               ApplicationEventPublisher events, CheckpointObjects objects) {
+        this.objects = objects;
         this.jobs = jobs;
         this.datasets = datasets;
         this.configs = configs;
@@ -120,38 +127,66 @@ public class JobService {
         return job;
     }
 
+    /**
+     * Resubmits a PAUSED job from its pause checkpoint, or a FAILED training job from its latest verified
+     * checkpoint, as the next attempt, once the checkpoint's object is found with its committed size.
+     */
     @Transactional
     public Accepted resume(UUID id, String actor) {
-        TrainingJob job = checkResumable(get(id));
-        CommittedCheckpoint checkpoint = job.pauseCheckpoint().orElseThrow();
+        TrainingJob job = get(id);
+        CommittedCheckpoint checkpoint = resumePoint(job);
+        verifyObject(checkpoint);
         int nextAttempt = job.attempt() + 1;
         String submissionId = SubmissionTag.of(id, nextAttempt);
         jobs.auditAs(actor, "resume requested from epoch " + checkpoint.epoch());
-        TrainingJob queued = jobs.transition(id, job.attempt(), JobStatus.QUEUED, JobStatus.PAUSED)
+        TrainingJob queued = jobs.transition(id, job.attempt(), JobStatus.QUEUED, job.status())
                 .set("desired_state", DesiredState.RUNNING.wire())
                 .set("submission_id", submissionId)
                 .set("spark_app_id", null)
+                .set("spark_driver_id", null)
                 .set("error_message", null)
+                .set("completed_at", null)
                 .setExpression("attempt", "attempt + 1")
                 .apply()
                 .orElseGet(() -> {
-                    checkResumable(get(id));
+                    resumePoint(get(id));
                     throw new InvalidStateException("Job changed while resuming; try again");
                 });
-        events.publishEvent(new LaunchEvents.Submit(
-                new LaunchRequest(id, nextAttempt, submissionId, job.jobType(), checkpoint, job.sparkConf())));
+        events.publishEvent(new LaunchEvents.Submit(new LaunchRequest(id, nextAttempt, submissionId, job.jobType(),
+                checkpoint, job.sparkConf(), LaunchRequest.Reason.RESUME)));
         return new Accepted(queued.status().wire(), id, submissionId, queued.currentEpoch(), queued.totalEpochs(),
                 "Training resumed from epoch " + checkpoint.epoch());
     }
 
-    private static TrainingJob checkResumable(TrainingJob job) {
+    /** The seed's rules for PAUSED jobs; a FAILED training job resumes from its latest verified checkpoint. */
+    private static CommittedCheckpoint resumePoint(TrainingJob job) {
+        if (job.status() == JobStatus.FAILED && job.jobType() == JobType.TRAINING) {
+            // Without a checkpoint there is nothing to resume from: the seed's answer for a failed job.
+            return job.latestCheckpoint().orElseThrow(() -> new InvalidStateException(
+                    "Cannot resume job in status '" + job.status().wire() + "'"));
+        }
         if (job.status() != JobStatus.PAUSED) {
             throw new InvalidStateException("Cannot resume job in status '" + job.status().wire() + "'");
         }
-        if (job.pauseCheckpoint().isEmpty()) {
-            throw new InvalidStateException("No pause checkpoint found");
+        return job.pauseCheckpoint().orElseThrow(() -> new InvalidStateException("No pause checkpoint found"));
+    }
+
+    /** The object must be there with the size PostgreSQL committed; the trainer checks its SHA-256. */
+    private void verifyObject(CommittedCheckpoint checkpoint) {
+        Optional<Long> size;
+        try {
+            size = objects.size(checkpoint.uri());
+        } catch (RuntimeException e) {
+            throw new UnavailableException("Cannot check checkpoint " + checkpoint.uri() + " in the object store: "
+                    + e.getMessage());
         }
-        return job;
+        if (size.isEmpty()) {
+            throw new InvalidStateException("Checkpoint " + checkpoint.uri() + " is missing from the object store");
+        }
+        if (size.get() != checkpoint.sizeBytes()) {
+            throw new InvalidStateException("Checkpoint " + checkpoint.uri() + " has " + size.get()
+                    + " bytes in the object store, but " + checkpoint.sizeBytes() + " were committed");
+        }
     }
 
     /**
@@ -185,11 +220,14 @@ public class JobService {
                 cancelled.totalEpochs(), message);
     }
 
+    /** Deletes a finished job and then, after the commit, its checkpoint objects (the sweeper catches any left). */
     @Transactional
     public void delete(UUID id) {
         TrainingJob job = get(id);
+        List<String> objectsToDelete = jobs.checkpoints(id).stream().map(Checkpoint::uri).toList();
         if (!job.status().isTerminal() || !jobs.deleteTerminal(id)) {
             throw new InvalidStateException("Cannot delete job in status '" + get(id).status().wire() + "'");
         }
+        events.publishEvent(new CheckpointObjects.Released(objectsToDelete));
     }
 }

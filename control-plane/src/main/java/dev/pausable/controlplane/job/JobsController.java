@@ -74,9 +74,13 @@ class JobsController {
         return service.get(id);
     }
 
+    /** Each epoch once (the latest attempt's row); {@code ?attempts=all}: every attempt's rows. */
     @GetMapping("/{id}/metrics")
-    Map<String, Object> metrics(@PathVariable UUID id) {
-        return history(id, "metrics", jobs.metrics(service.get(id).id()));
+    Map<String, Object> metrics(@PathVariable UUID id, @RequestParam(required = false) String attempts) {
+        if (attempts != null && !attempts.equals("all") && !attempts.equals("latest")) {
+            throw new InvalidFieldException("attempts", "must be 'all' or 'latest'");
+        }
+        return history(id, "metrics", jobs.metrics(service.get(id).id(), "all".equals(attempts)));
     }
 
     @GetMapping("/{id}/events")

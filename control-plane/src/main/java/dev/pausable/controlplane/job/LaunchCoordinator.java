@@ -1,5 +1,7 @@
 package dev.pausable.controlplane.job;
 
+import dev.pausable.contract.CommittedCheckpoint;
+import dev.pausable.contract.DesiredState;
 import dev.pausable.contract.JobStatus;
 import dev.pausable.contract.TrainingJob;
 import dev.pausable.controlplane.launch.JobLauncher;
@@ -10,8 +12,8 @@ import dev.pausable.controlplane.launch.Submission;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +23,11 @@ import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Runs submissions after the deciding transaction commits, on its own threads, and records the
- * outcome: a PENDING job becomes QUEUED; a failed submission makes the attempt FAILED with the
- * reason; a submission that finds its job cancelled meanwhile is killed.
+ * Runs submissions after the deciding transaction commits (a restart after its backoff), on its own
+ * threads, and records the outcome: a PENDING job becomes QUEUED; a resume that cannot be launched
+ * returns the job to PAUSED with the reason; any other failed submission is a lost attempt for
+ * {@link Recovery} (restarted, or FAILED with the reason); a submission that finds its job cancelled
+ * meanwhile is killed.
  */
 @Component
 public class LaunchCoordinator implements DisposableBean {
@@ -34,29 +38,39 @@ public class LaunchCoordinator implements DisposableBean {
     private final JobLauncher launcher;
     private final JobRepository jobs;
     private final TransactionTemplate tx;
+    private final Recovery recovery;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
+    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4, runnable -> {
         Thread thread = new Thread(runnable, "launch");
         thread.setDaemon(true);
         return thread;
     });
 
-    LaunchCoordinator(JobLauncher launcher, JobRepository jobs, TransactionTemplate tx) {
+    LaunchCoordinator(JobLauncher launcher, JobRepository jobs, TransactionTemplate tx, Recovery recovery) {
         this.launcher = launcher;
         this.jobs = jobs;
         this.tx = tx;
+        this.recovery = recovery;
     }
 
     @TransactionalEventListener
     void onSubmit(LaunchEvents.Submit event) {
-        inFlight.add(event.request().submissionId());
-        executor.execute(() -> {
+        submit(event);
+    }
+
+    /** Submits now or after the event's delay; in flight (see {@link #inFlight}) until handed to Spark. */
+    public void submit(LaunchEvents.Submit event) {
+        String tag = event.request().submissionId();
+        if (!inFlight.add(tag)) {
+            return;
+        }
+        executor.schedule(() -> {
             try {
                 launch(event.request());
             } finally {
-                inFlight.remove(event.request().submissionId());
+                inFlight.remove(tag);
             }
-        });
+        }, event.delay().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @TransactionalEventListener
@@ -64,7 +78,10 @@ public class LaunchCoordinator implements DisposableBean {
         executor.execute(() -> kill(event.submission()));
     }
 
-    /** Whether this control plane has a submission with this tag committed but not yet handed to Spark. */
+    /**
+     * Whether this control plane has a submission with this tag committed (or waiting out its backoff)
+     * but not yet handed to Spark.
+     */
     public boolean inFlight(String submissionId) {
         return inFlight.contains(submissionId);
     }
@@ -76,15 +93,11 @@ public class LaunchCoordinator implements DisposableBean {
         } catch (LaunchException | RuntimeException e) {
             String reason = "Launch failed: " + e.getMessage();
             log.warn("Job {} attempt {}: {}", request.jobId(), request.attempt(), reason, e);
-            Optional<TrainingJob> failed = tx.execute(status -> {
-                jobs.auditAs(ACTOR, reason);
-                return jobs.transition(request.jobId(), request.attempt(), JobStatus.FAILED,
-                                JobStatus.PENDING, JobStatus.QUEUED)
-                        .set("error_message", reason)
-                        .setExpression("completed_at", "now()")
-                        .apply();
-            });
-            if (failed.isEmpty()) {
+            boolean recorded = request.reason() == LaunchRequest.Reason.RESUME
+                    ? backToPaused(request, reason).isPresent()
+                    : recovery.attemptLost(request.jobId(), request.attempt(), reason,
+                            !(e instanceof LaunchException launch) || launch.retryable(), ACTOR).isPresent();
+            if (!recorded) {
                 log.info("Job {} attempt {} moved on before its launch failure was recorded", request.jobId(),
                         request.attempt());
             }
@@ -108,6 +121,22 @@ public class LaunchCoordinator implements DisposableBean {
                     request.attempt(), submission.tag());
             kill(submission);
         }
+    }
+
+    /** A resume that cannot be launched leaves the job PAUSED on the checkpoint it was to resume from. */
+    private Optional<TrainingJob> backToPaused(LaunchRequest request, String reason) {
+        CommittedCheckpoint checkpoint = request.checkpoint();
+        return tx.execute(status -> {
+            jobs.auditAs(ACTOR, reason + "; the job stays paused");
+            return jobs.transition(request.jobId(), request.attempt(), JobStatus.PAUSED, JobStatus.QUEUED)
+                    .set("desired_state", DesiredState.PAUSED.wire())
+                    .set("error_message", reason)
+                    .set("pause_checkpoint_path", checkpoint.uri())
+                    .set("pause_checkpoint_sha256", checkpoint.sha256())
+                    .set("pause_checkpoint_size", checkpoint.sizeBytes())
+                    .set("pause_checkpoint_epoch", checkpoint.epoch())
+                    .apply();
+        });
     }
 
     private void kill(Submission submission) {

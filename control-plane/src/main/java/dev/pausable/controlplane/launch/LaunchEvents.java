@@ -1,6 +1,7 @@
 package dev.pausable.controlplane.launch;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Submit and Kill are published inside the transaction that decides, and acted on only after it commits. */
 public final class LaunchEvents {
@@ -8,7 +9,12 @@ public final class LaunchEvents {
     private LaunchEvents() {
     }
 
-    public record Submit(LaunchRequest request) {
+    /** Submit after {@code delay} (a restart's backoff; zero for operators' requests). */
+    public record Submit(LaunchRequest request, Duration delay) {
+
+        public Submit(LaunchRequest request) {
+            this(request, Duration.ZERO);
+        }
     }
 
     public record Kill(Submission submission) {

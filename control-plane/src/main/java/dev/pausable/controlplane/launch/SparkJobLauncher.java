@@ -44,11 +44,11 @@ class SparkJobLauncher implements JobLauncher {
     @Override
     public Submission submit(LaunchRequest request) throws LaunchException {
         if (spark.trainerJar() == null || !Files.isRegularFile(spark.trainerJar())) {
-            throw new LaunchException("Trainer jar not found: " + spark.trainerJar()
+            throw LaunchException.misconfigured("Trainer jar not found: " + spark.trainerJar()
                     + " (set pausable.spark.trainer-jar)");
         }
         if (!Files.isExecutable(spark.home().resolve("bin").resolve("spark-submit"))) {
-            throw new LaunchException("No executable bin/spark-submit under SPARK_HOME " + spark.home());
+            throw LaunchException.misconfigured("No executable bin/spark-submit under SPARK_HOME " + spark.home());
         }
         SubmitCommand command = SubmitCommand.of(request, spark, database);
         try {

@@ -47,7 +47,7 @@ class StandaloneClusterLauncher implements JobLauncher {
     @Override
     public Submission submit(LaunchRequest request) throws LaunchException {
         if (spark.trainerJar() == null || !Files.isRegularFile(spark.trainerJar())) {
-            throw new LaunchException("Trainer jar not found: " + spark.trainerJar()
+            throw LaunchException.misconfigured("Trainer jar not found: " + spark.trainerJar()
                     + " (set pausable.spark.trainer-jar)");
         }
         SubmitCommand command = SubmitCommand.of(request, spark, database);

@@ -8,7 +8,7 @@ class UnconfiguredLauncher implements JobLauncher {
 
     @Override
     public Submission submit(LaunchRequest request) throws LaunchException {
-        throw new LaunchException("No Spark launcher is configured for this control plane (set pausable.spark.home)");
+        throw LaunchException.misconfigured("No Spark launcher is configured for this control plane (set pausable.spark.home)");
     }
 
     @Override

@@ -1,11 +1,13 @@
 package dev.pausable.controlplane.reconcile;
 
-import dev.pausable.contract.Checkpoint;
 import dev.pausable.contract.JobStatus;
 import dev.pausable.contract.TrainingJob;
 import dev.pausable.controlplane.job.JobRepository;
 import dev.pausable.controlplane.job.LaunchCoordinator;
+import dev.pausable.controlplane.job.Recovery;
 import dev.pausable.controlplane.launch.JobLauncher;
+import dev.pausable.controlplane.launch.LaunchEvents;
+import dev.pausable.controlplane.launch.LaunchRequest;
 import dev.pausable.controlplane.launch.Liveness;
 import dev.pausable.controlplane.launch.Submission;
 import java.time.Duration;
@@ -42,6 +44,7 @@ public class Reconciler implements SmartLifecycle {
     private final JobRepository jobs;
     private final JobLauncher launcher;
     private final LaunchCoordinator launches;
+    private final Recovery recovery;
     private final TransactionTemplate tx;
     private final JdbcClient jdbc;
     private final ReconcilerProperties settings;
@@ -49,11 +52,12 @@ public class Reconciler implements SmartLifecycle {
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService schedule;
 
-    Reconciler(JobRepository jobs, JobLauncher launcher, LaunchCoordinator launches, TransactionTemplate tx,
-               JdbcClient jdbc, ReconcilerProperties settings) {
+    Reconciler(JobRepository jobs, JobLauncher launcher, LaunchCoordinator launches, Recovery recovery,
+               TransactionTemplate tx, JdbcClient jdbc, ReconcilerProperties settings) {
         this.jobs = jobs;
         this.launcher = launcher;
         this.launches = launches;
+        this.recovery = recovery;
         this.tx = tx;
         this.jdbc = jdbc;
         this.settings = settings;
@@ -83,33 +87,42 @@ public class Reconciler implements SmartLifecycle {
             case QUEUED -> queued(job, now);
             case RUNNING, CANCELLING -> driving(job, now, "stopped reporting");
             case PAUSING -> driving(job, now, "died while pausing, before committing its pause checkpoint");
+            // PENDING: also a restart waiting out its backoff on a control plane that stopped meanwhile.
             default -> {
                 // PAUSED and terminal jobs wait on nothing.
             }
         }
     }
 
-    /** Accepted but never acknowledged: the control plane stopped between commit and spark-submit. */
+    /**
+     * Accepted (or restarted) but never acknowledged: the control plane stopped between the commit and
+     * spark-submit, or during a restart's backoff. Spark runs it: re-adopted; else it is submitted now.
+     */
     private void pending(TrainingJob job, OffsetDateTime now) {
         if (stillLaunching(job, now)) {
             return;
         }
         switch (launcher.probe(submission(job))) {
-            case ALIVE -> record(job, JobStatus.QUEUED, "re-adopted " + job.submissionId(), null);
-            case GONE -> record(job, JobStatus.FAILED, null, "Submission " + job.submissionId()
-                    + " was never handed to Spark (the control plane stopped before submitting it)");
+            case ALIVE -> record(job, JobStatus.QUEUED, "re-adopted " + job.submissionId());
+            case GONE -> {
+                log.warn("Job {}: submission {} was never handed to Spark; submitting it now", job.id(),
+                        job.submissionId());
+                launches.submit(new LaunchEvents.Submit(new LaunchRequest(job.id(), job.attempt(), job.submissionId(),
+                        job.jobType(), job.latestCheckpoint().orElse(null), job.sparkConf(),
+                        job.restartCount() > 0 ? LaunchRequest.Reason.RESTART : LaunchRequest.Reason.START)));
+            }
             case UNKNOWN -> log.debug("Job {}: Spark unreachable, pending left as is", job.id());
         }
     }
 
-    /** Submitted: the driver must show up (in Spark, or by marking the job RUNNING) or it failed. */
+    /** Submitted: the driver must show up (in Spark, or by marking the job RUNNING) or the attempt is lost. */
     private void queued(TrainingJob job, OffsetDateTime now) {
         if (stillLaunching(job, now)) {
             return;
         }
         if (launcher.probe(submission(job)) == Liveness.GONE) {
-            record(job, JobStatus.FAILED, null, "Spark application " + job.submissionId()
-                    + " is gone and never started the trainer; see the submission's log");
+            recovery.attemptLost(job.id(), job.attempt(), "Spark application " + job.submissionId()
+                    + " is gone and never started the trainer; see the submission's log", true, ACTOR);
         }
     }
 
@@ -128,14 +141,8 @@ public class Reconciler implements SmartLifecycle {
         if (launcher.probe(submission(job)) != Liveness.GONE || !stale) {
             return;
         }
-        String reason = "Driver of " + job.submissionId() + " " + what + " (last heartbeat " + lastSign
-                + ") and its Spark application is gone";
-        if (job.status() == JobStatus.PAUSING) {
-            Optional<Checkpoint> kept = jobs.latestStoredCheckpoint(job.id());
-            reason += kept.map(c -> "; the last stored checkpoint stays available: " + c.uri() + " (epoch "
-                    + c.epoch() + ")").orElse("; no checkpoint of this job is stored");
-        }
-        record(job, JobStatus.FAILED, null, reason);
+        recovery.attemptLost(job.id(), job.attempt(), "Driver of " + job.submissionId() + " " + what
+                + " (last heartbeat " + lastSign + ") and its Spark application is gone", true, ACTOR);
     }
 
     private boolean stillLaunching(TrainingJob job, OffsetDateTime now) {
@@ -147,17 +154,13 @@ public class Reconciler implements SmartLifecycle {
         return new Submission(job.submissionId(), job.sparkDriverId());
     }
 
-    private void record(TrainingJob job, JobStatus to, String note, String failure) {
+    private void record(TrainingJob job, JobStatus to, String note) {
         Optional<TrainingJob> changed = tx.execute(status -> {
-            jobs.auditAs(ACTOR, failure != null ? failure : note);
-            JobRepository.Transition transition = jobs.transition(job.id(), job.attempt(), to, job.status());
-            if (failure != null) {
-                transition.set("error_message", failure).setExpression("completed_at", "now()");
-            }
-            return transition.apply();
+            jobs.auditAs(ACTOR, note);
+            return jobs.transition(job.id(), job.attempt(), to, job.status()).apply();
         });
         if (changed.isPresent()) {
-            log.warn("Job {} {} -> {}: {}", job.id(), job.status().wire(), to.wire(), failure != null ? failure : note);
+            log.warn("Job {} {} -> {}: {}", job.id(), job.status().wire(), to.wire(), note);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.pausable.controlplane.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pausable.controlplane.launch.SparkProperties;
+import dev.pausable.controlplane.storage.CheckpointObjects;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +16,14 @@ import org.springframework.boot.health.contributor.Status;
 
 class ObjectStoreHealthIndicatorTest {
 
-    private static SparkProperties spark(String checkpointRoot, Map<String, String> conf) {
-        return new SparkProperties(null, null, "local[2]", "client", checkpointRoot, "data/datasets",
-                Path.of("logs"), conf, List.of(), null);
+    private static CheckpointObjects objects(String checkpointRoot, Map<String, String> conf) {
+        return new CheckpointObjects(new SparkProperties(null, null, "local[2]", "client", checkpointRoot,
+                "data/datasets", Path.of("logs"), conf, List.of(), null));
     }
 
     @Test
     void aLocalRootIsUpWhileItOrItsNearestParentIsWritable(@TempDir Path dir) {
-        Health health = new ObjectStoreHealthIndicator(spark(dir.resolve("a/b/checkpoints").toString(), Map.of()))
+        Health health = new ObjectStoreHealthIndicator(objects(dir.resolve("a/b/checkpoints").toString(), Map.of()))
                 .health(true);
         assertThat(health.getStatus()).isEqualTo(Status.UP);
         assertThat(health.getDetails()).containsEntry("writableDirectory", dir.toString());
@@ -31,7 +32,7 @@ class ObjectStoreHealthIndicatorTest {
     @Test
     void aRootThatCannotBeCreatedIsDown(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
-        Health health = new ObjectStoreHealthIndicator(spark(file.resolve("checkpoints").toString(), Map.of()))
+        Health health = new ObjectStoreHealthIndicator(objects(file.resolve("checkpoints").toString(), Map.of()))
                 .health(true);
         assertThat(health.getStatus()).isEqualTo(Status.DOWN);
         assertThat(health.getDetails()).containsEntry("writableDirectory", file.toString());
@@ -43,17 +44,18 @@ class ObjectStoreHealthIndicatorTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        ObjectStoreHealthIndicator indicator = new ObjectStoreHealthIndicator(spark("s3a://training/checkpoints",
+        CheckpointObjects objects = objects("s3a://training/checkpoints",
                 Map.of("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:" + closedPort,
                         "spark.hadoop.fs.s3a.path.style.access", "true",
-                        "spark.hadoop.fs.s3a.access.key", "k", "spark.hadoop.fs.s3a.secret.key", "s")));
+                        "spark.hadoop.fs.s3a.access.key", "k", "spark.hadoop.fs.s3a.secret.key", "s"));
+        ObjectStoreHealthIndicator indicator = new ObjectStoreHealthIndicator(objects);
         try {
             Health health = indicator.health(true);
             assertThat(health.getStatus()).isEqualTo(Status.DOWN);
             assertThat(health.getDetails()).containsKey("error")
                     .containsEntry("checkpointRoot", "s3a://training/checkpoints");
         } finally {
-            indicator.destroy();
+            objects.destroy();
         }
     }
 }

@@ -443,7 +443,7 @@ class JobsApiIT extends ApiITBase {
         launcher.failWith("spark-submit exited with code 1");
         Http.Response created = http.post(JOBS, """
                 {"job_name": "doomed", "config": {"dataset_id": "%s", "epochs": 5, "batch_size": 16,
-                 "learning_rate": 0.001}}""".formatted(registerDataset()));
+                 "learning_rate": 0.001, "max_restarts": 0}}""".formatted(registerDataset()));
         UUID job = UUID.fromString(created.body().get("id").asString());
 
         Await.until("job failed", Duration.ofSeconds(10), () -> "failed".equals(status(job)));

@@ -1,5 +1,9 @@
 package dev.pausable.controlplane.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +26,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
         "pausable.embedded-db.server-config.synchronous_commit=off",
         "pausable.embedded-db.server-config.full_page_writes=off",
         // Tests run passes themselves (ReconcilerIT); a scheduled one would race them.
-        "pausable.reconciler.enabled=false"
+        "pausable.reconciler.enabled=false",
+        "pausable.recovery.backoff=50ms",
+        "pausable.sweeper.enabled=false",
+        "pausable.sweeper.grace=1m",
+        "pausable.spark.checkpoint-root=target/it-checkpoints"
 })
 @Import(RecordingLauncher.Config.class)
 public abstract class ApiITBase {
@@ -63,10 +71,15 @@ public abstract class ApiITBase {
     }
 
     protected UUID createTrainingJob(UUID datasetId, int epochs) {
+        return createTrainingJob(datasetId, epochs, "");
+    }
+
+    /** {@code moreConfig}: more config members, each with a leading comma (e.g. {@code , "max_restarts": 0}). */
+    protected UUID createTrainingJob(UUID datasetId, int epochs, String moreConfig) {
         Http.Response response = http.post("/v1/training/jobs", """
                 {"job_name": "Pause Resume Test",
-                 "config": {"dataset_id": "%s", "epochs": %d, "batch_size": 16, "learning_rate": 0.001}}
-                """.formatted(datasetId, epochs));
+                 "config": {"dataset_id": "%s", "epochs": %d, "batch_size": 16, "learning_rate": 0.001%s}}
+                """.formatted(datasetId, epochs, moreConfig));
         if (response.status() != 201) {
             throw new AssertionError("job creation failed: " + response.raw());
         }
@@ -94,7 +107,10 @@ public abstract class ApiITBase {
                 .param("status", status).param("id", jobId).update();
     }
 
-    /** What the trainer commits when it honours a pause: PAUSED with the checkpoint, in one statement. */
+    /**
+     * What the trainer commits when it honours a pause: PAUSED with the checkpoint, in one statement,
+     * after writing the checkpoint's object (4096 bytes under the test checkpoint root).
+     */
     protected void commitPause(UUID jobId, int epoch) {
         sql.sql("""
                         UPDATE training_jobs SET status = 'paused', current_epoch = :epoch,
@@ -102,10 +118,34 @@ public abstract class ApiITBase {
                                pause_checkpoint_size = 4096, pause_checkpoint_epoch = :epoch
                         WHERE id = :id""")
                 .param("epoch", epoch)
-                .param("uri", "s3a://checkpoints/" + jobId + "/epoch-" + String.format("%04d", epoch) + "-attempt-1.zip")
+                .param("uri", checkpointObject(jobId, "epoch-" + String.format("%04d", epoch) + "-attempt-1.zip", 4096))
                 .param("sha", "a".repeat(64))
                 .param("id", jobId)
                 .update();
+    }
+
+    /** Writes a checkpoint object of {@code size} bytes under the test checkpoint root; returns its URI. */
+    protected String checkpointObject(UUID jobId, String name, int size) {
+        try {
+            Path file = Files.createDirectories(Path.of("target", "it-checkpoints", jobId.toString()))
+                    .resolve(name).toAbsolutePath();
+            Files.write(file, new byte[size]);
+            return file.toUri().toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A checkpoint row as the trainer commits one, with its object (the trigger makes it the latest). */
+    protected String commitCheckpoint(UUID jobId, String kind, int epoch, int attempt) {
+        String uri = checkpointObject(jobId, kind + "-epoch-" + String.format("%04d", epoch) + "-attempt-" + attempt
+                + ".zip", 2048);
+        sql.sql("""
+                        INSERT INTO checkpoints (job_id, epoch, attempt, uri, sha256, size_bytes, kind)
+                        VALUES (:id, :epoch, :attempt, :uri, :sha, 2048, :kind)""")
+                .param("id", jobId).param("epoch", epoch).param("attempt", attempt).param("uri", uri)
+                .param("sha", "c".repeat(64)).param("kind", kind).update();
+        return uri;
     }
 
     protected String status(UUID jobId) {

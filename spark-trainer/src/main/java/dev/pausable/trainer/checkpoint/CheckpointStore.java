@@ -6,17 +6,23 @@ import dev.pausable.trainer.db.StoredCheckpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.security.DigestOutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checkpoint objects under {@code <root>/<job-id>/}, through Hadoop's FileSystem ({@code s3a://} in
@@ -25,6 +31,8 @@ import org.apache.hadoop.fs.Path;
  * name and renamed.
  */
 public class CheckpointStore {
+
+    private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
 
     private final String root;
     private final Configuration hadoop;
@@ -38,26 +46,76 @@ public class CheckpointStore {
         return CheckpointNames.uri(root, jobId, name);
     }
 
-    /** Writes the bytes as a new object; fails if it exists. */
+    /**
+     * Writes the bytes as a new object. An object already there under the name is accepted only if it
+     * holds exactly these bytes (a retry after a write whose answer was lost); otherwise it is an error,
+     * never an overwrite. On {@code file://} the file and its directory are synced before this returns.
+     */
     public StoredCheckpoint write(String uri, int epoch, byte[] bytes) throws IOException {
         long started = System.nanoTime();
+        String sha = HexFormat.of().formatHex(sha256().digest(bytes));
         Path target = new Path(URI.create(uri));
         FileSystem fs = target.getFileSystem(hadoop);
         if (fs.exists(target)) {
-            throw new IOException("Checkpoint " + uri + " already exists; checkpoints are never overwritten");
+            if (fs.getFileStatus(target).getLen() != bytes.length || !sha.equals(sha256Of(fs, target))) {
+                throw new IOException("Checkpoint " + uri + " already exists; checkpoints are never overwritten");
+            }
+        } else {
+            boolean atomicOnClose = "s3a".equals(target.toUri().getScheme());
+            Path written = atomicOnClose ? target : new Path(target.getParent(), "." + target.getName() + ".incomplete");
+            try (OutputStream out = fs.create(written, !atomicOnClose)) {
+                out.write(bytes);
+            }
+            if (!atomicOnClose && !fs.rename(written, target)) {
+                fs.delete(written, false);
+                throw new IOException("Could not publish checkpoint " + uri);
+            }
+            if ("file".equals(target.toUri().getScheme())) {
+                java.nio.file.Path file = java.nio.file.Path.of(target.toUri());
+                sync(file);
+                sync(file.getParent());
+            }
         }
-        boolean atomicOnClose = "s3a".equals(target.toUri().getScheme());
-        Path written = atomicOnClose ? target : new Path(target.getParent(), "." + target.getName() + ".incomplete");
+        return new StoredCheckpoint(new CommittedCheckpoint(uri, sha, bytes.length, epoch),
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** {@link #write}, retried with backoff until {@code deadline} has passed; then its last error. */
+    public StoredCheckpoint writeRetrying(String uri, int epoch, byte[] bytes, Duration deadline) throws IOException {
+        long giveUp = System.nanoTime() + deadline.toNanos();
+        long backoffMillis = 500;
+        while (true) {
+            try {
+                return write(uri, epoch, bytes);
+            } catch (IOException e) {
+                if (System.nanoTime() + backoffMillis * 1_000_000 > giveUp) {
+                    throw e;
+                }
+                log.warn("Writing {} failed ({}); retrying in {} ms", uri, e.toString(), backoffMillis);
+                try {
+                    Thread.sleep(backoffMillis);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("Interrupted while retrying " + uri);
+                }
+                backoffMillis = Math.min(backoffMillis * 2, 30_000);
+            }
+        }
+    }
+
+    /** fsync of a file or a directory (Linux syncs a directory through a read-only channel). */
+    private static void sync(java.nio.file.Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private static String sha256Of(FileSystem fs, Path path) throws IOException {
         MessageDigest sha = sha256();
-        try (OutputStream digesting = new DigestOutputStream(fs.create(written, false), sha)) {
-            digesting.write(bytes);
+        try (InputStream in = new DigestInputStream(fs.open(path), sha)) {
+            in.transferTo(OutputStream.nullOutputStream());
         }
-        if (!atomicOnClose && !fs.rename(written, target)) {
-            fs.delete(written, false);
-            throw new IOException("Could not publish checkpoint " + uri);
-        }
-        return new StoredCheckpoint(new CommittedCheckpoint(uri, HexFormat.of().formatHex(sha.digest()), bytes.length,
-                epoch), (System.nanoTime() - started) / 1_000_000);
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     /**

@@ -93,8 +93,11 @@ public final class SyntheticRssGenerator {
         return DataTypes.createStructType(fields);
     }
 
-    /** Generates the dataset and writes it as Parquet; fails if {@code uri} exists. */
-    public static void write(SparkSession spark, Settings settings, String uri) {
+    /**
+     * Generates the dataset and writes it as Parquet. Fails if {@code uri} exists, unless
+     * {@code replacePartial}: a restarted job replaces what its own lost attempt left there.
+     */
+    public static void write(SparkSession spark, Settings settings, String uri, boolean replacePartial) {
         double[][] receivers = receiverPositions(settings);
         JavaRDD<Row> rows = spark.range(0, settings.numSamples(), 1, settings.partitions()).javaRDD()
                 .map(id -> {
@@ -107,6 +110,6 @@ public final class SyntheticRssGenerator {
                     return RowFactory.create(cells);
                 });
         Dataset<Row> frame = spark.createDataFrame(rows, schema(settings.numReceivers()));
-        frame.write().mode(SaveMode.ErrorIfExists).parquet(uri);
+        frame.write().mode(replacePartial ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(uri);
     }
 }

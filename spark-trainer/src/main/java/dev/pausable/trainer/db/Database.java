@@ -63,7 +63,8 @@ public final class Database implements AutoCloseable {
                 }
                 closeQuietly();
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Database operation failed: " + e.getMessage(), e);
+                    throw new DatabaseUnavailableException("Database operation failed: PostgreSQL unreachable for "
+                            + retryDeadline.toSeconds() + " s: " + e.getMessage(), e);
                 }
                 log.warn("PostgreSQL unreachable ({}); retrying in {} ms", e.getMessage(), backoffMillis);
                 sleep(backoffMillis);

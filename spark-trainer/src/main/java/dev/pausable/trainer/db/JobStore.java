@@ -3,12 +3,14 @@ package dev.pausable.trainer.db;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pausable.contract.Checkpoint;
 import dev.pausable.contract.CheckpointKind;
 import dev.pausable.contract.CommittedCheckpoint;
 import dev.pausable.contract.Dataset;
 import dev.pausable.contract.DesiredState;
 import dev.pausable.contract.JobStatus;
 import dev.pausable.contract.NewDataset;
+import dev.pausable.contract.Retention;
 import dev.pausable.contract.Rows;
 import dev.pausable.contract.StatusChange;
 import dev.pausable.contract.TrainerStatusWrite;
@@ -18,6 +20,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -144,63 +147,81 @@ public class JobStore {
         });
     }
 
-    /** After the first resumed epoch is committed, the pause checkpoint is no longer needed. */
-    public void releasePauseCheckpoint(String uri) {
+    /**
+     * The seed's rule: once the resumed attempt has committed its first epoch, the job no longer shows a
+     * pause checkpoint. Its object and row stay: it remains the latest checkpoint until a newer one is
+     * committed (see {@link Retention}).
+     */
+    public void clearPauseCheckpoint() {
         db.inTransaction(c -> {
-            fencedUpdate(c, """
+            int cleared = fencedUpdate(c, """
                     UPDATE training_jobs
                     SET pause_checkpoint_path = NULL, pause_checkpoint_sha256 = NULL,
                         pause_checkpoint_size = NULL, pause_checkpoint_epoch = NULL
-                    WHERE pause_checkpoint_path = ?""", uri);
-            try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE checkpoints SET deleted_at = now() WHERE job_id = ? AND uri = ? AND deleted_at IS NULL")) {
-                s.setObject(1, jobId);
-                s.setString(2, uri);
-                s.executeUpdate();
+                    WHERE pause_checkpoint_path IS NOT NULL""");
+            if (cleared == 0 && statusOf(c).isEmpty()) {
+                throw new StaleAttemptException("Job " + jobId + " attempt " + attempt
+                        + " could not clear its pause checkpoint: a newer attempt owns the job");
             }
             return null;
         });
     }
 
-    /** Records a periodic or best checkpoint (no status change). */
-    public void recordCheckpoint(StoredCheckpoint checkpoint, CheckpointKind kind) {
-        db.inTransaction(c -> {
-            insertCheckpoint(c, checkpoint, kind);
-            return null;
+    /** A live checkpoint of this job by its URI, as committed; empty if there is none (or it was released). */
+    public Optional<CommittedCheckpoint> committedCheckpoint(String uri) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT * FROM checkpoints WHERE job_id = ? AND uri = ? AND deleted_at IS NULL")) {
+                s.setObject(1, jobId);
+                s.setString(2, uri);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(Rows.checkpoint(rs).committed()) : Optional.empty();
+                }
+            }
         });
     }
 
     /**
-     * Commits the pause: the checkpoint row and PAUSED with its URI, size and SHA-256, in one
-     * transaction. Returns false when the operator cancelled meanwhile (the job is CANCELLING).
+     * Records a periodic or best checkpoint (no status change) and releases what it supersedes, in one
+     * transaction. Returns the released objects' URIs: their rows say deleted, the objects go next.
      */
-    public boolean commitPause(StoredCheckpoint checkpoint) {
+    public List<String> commitCheckpoint(StoredCheckpoint checkpoint, CheckpointKind kind, Retention retention) {
+        return db.inTransaction(c -> release(c, insertCheckpoint(c, checkpoint, kind), retention));
+    }
+
+    /**
+     * Commits the pause: the checkpoint row and PAUSED with its URI, size and SHA-256, in one
+     * transaction, releasing what the checkpoint supersedes. Returns the released objects' URIs, or
+     * empty when the operator cancelled meanwhile (the job is CANCELLING; nothing was written).
+     */
+    public Optional<List<String>> commitPause(StoredCheckpoint checkpoint, Retention retention) {
         return db.inTransaction(c -> {
             CommittedCheckpoint committed = checkpoint.committed();
             audit(c, "paused after epoch " + committed.epoch());
-            insertCheckpoint(c, checkpoint, CheckpointKind.PAUSE);
+            List<String> released = release(c, insertCheckpoint(c, checkpoint, CheckpointKind.PAUSE), retention);
             int paused = statusWrite(c, TrainerStatusWrite.COMMIT_PAUSE, """
                     pause_checkpoint_path = ?, pause_checkpoint_sha256 = ?, pause_checkpoint_size = ?,
                     pause_checkpoint_epoch = ?, heartbeat_at = now()""",
                     committed.uri(), committed.sha256(), committed.sizeBytes(), committed.epoch());
             if (paused == 1) {
-                return true;
+                return Optional.of(released);
             }
             if (statusOf(c).orElse(null) == JobStatus.CANCELLING) {
                 c.rollback();
-                return false;
+                return Optional.empty();
             }
             throw new StaleAttemptException("Job " + jobId + " attempt " + attempt + " could not commit its pause");
         });
     }
 
-    public void complete(StoredCheckpoint finalModel, String reason) {
-        db.inTransaction(c -> {
+    /** The final model and COMPLETED in one transaction; returns the URIs of the released checkpoints. */
+    public List<String> complete(StoredCheckpoint finalModel, String reason, Retention retention) {
+        return db.inTransaction(c -> {
             audit(c, reason);
-            insertCheckpoint(c, finalModel, CheckpointKind.FINAL);
+            List<String> released = release(c, insertCheckpoint(c, finalModel, CheckpointKind.FINAL), retention);
             requireOneRow(statusWrite(c, TrainerStatusWrite.COMPLETE_TRAINING,
                     "progress_percent = 100, completed_at = now(), heartbeat_at = now()"), "complete");
-            return null;
+            return released;
         });
     }
 
@@ -220,6 +241,17 @@ public class JobStore {
             return statusWrite(c, TrainerStatusWrite.FAIL,
                     "error_message = ?, completed_at = now(), heartbeat_at = now()", message) == 1;
         });
+    }
+
+    /**
+     * A problem the job goes on with (a checkpoint that could not be written), or a failure a retry may
+     * fix (the control plane then restarts the job from its latest checkpoint, or fails it past the
+     * restart budget): the reason is on the job ({@code error_message}) until the next checkpoint is
+     * committed; no status change. Returns false when this attempt no longer owns the job.
+     */
+    public boolean recordProblem(String message) {
+        return db.inTransaction(c -> fencedUpdate(c, "UPDATE training_jobs SET error_message = ? WHERE "
+                + StatusChange.to(JobStatus.FAILED, JobStatus.UNSETTLED).condition(), message) == 1);
     }
 
     /** A synthetic-data job's result: the dataset row, and COMPLETED, in one transaction. */
@@ -248,8 +280,11 @@ public class JobStore {
     private int statusWrite(Connection c, TrainerStatusWrite write, String assignments, Object... params)
             throws SQLException {
         StatusChange change = write.change();
-        return fencedUpdate(c, "UPDATE training_jobs SET " + change.assignment() + ", " + assignments
+        int rows = fencedUpdate(c, "UPDATE training_jobs SET " + change.assignment() + ", " + assignments
                 + " WHERE " + change.condition(), params);
+        // Idempotent per attempt: a transaction retried because its commit's answer was lost finds its own
+        // write already there (only this attempt moves its job to these statuses).
+        return rows == 0 && statusOf(c).orElse(null) == change.to() ? 1 : rows;
     }
 
     /**
@@ -269,11 +304,14 @@ public class JobStore {
         }
     }
 
-    private void insertCheckpoint(Connection c, StoredCheckpoint stored, CheckpointKind kind) throws SQLException {
+    /** Inserts the checkpoint's row if this attempt still drives the job; else nothing is written. */
+    private Checkpoint insertCheckpoint(Connection c, StoredCheckpoint stored, CheckpointKind kind) throws SQLException {
         CommittedCheckpoint checkpoint = stored.committed();
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO checkpoints (job_id, epoch, attempt, uri, sha256, size_bytes, kind, write_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                SELECT ?, ?, ?, ?, ?, ?, ?, ? FROM training_jobs WHERE id = ? AND attempt = ? AND %s
+                ON CONFLICT (uri) DO NOTHING
+                RETURNING *""".formatted(HEARTBEATING))) {
             s.setObject(1, jobId);
             s.setInt(2, checkpoint.epoch());
             s.setInt(3, attempt);
@@ -282,8 +320,54 @@ public class JobStore {
             s.setLong(6, checkpoint.sizeBytes());
             s.setString(7, kind.wire());
             s.setLong(8, stored.writeMillis());
-            s.executeUpdate();
+            s.setObject(9, jobId);
+            s.setInt(10, attempt);
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    return Rows.checkpoint(rs);
+                }
+            }
         }
+        // A retry of this attempt's own committed write finds its row; anything else means another owner.
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT * FROM checkpoints WHERE uri = ? AND job_id = ? AND attempt = ?")) {
+            s.setString(1, checkpoint.uri());
+            s.setObject(2, jobId);
+            s.setInt(3, attempt);
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    return Rows.checkpoint(rs);
+                }
+            }
+        }
+        throw new StaleAttemptException("Job " + jobId + " attempt " + attempt + " could not record " + kind.wire()
+                + " checkpoint " + checkpoint.uri() + ": a newer attempt or an operator owns the job");
+    }
+
+    /** Marks the checkpoints {@code committed} supersedes as deleted; returns their URIs (objects go after commit). */
+    private List<String> release(Connection c, Checkpoint committed, Retention retention) throws SQLException {
+        List<Checkpoint> live = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT * FROM checkpoints WHERE job_id = ? AND deleted_at IS NULL FOR UPDATE")) {
+            s.setObject(1, jobId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    live.add(Rows.checkpoint(rs));
+                }
+            }
+        }
+        List<Checkpoint> released = retention.superseded(live, committed);
+        fencedUpdate(c, "UPDATE training_jobs SET error_message = NULL WHERE error_message IS NOT NULL");
+        try (PreparedStatement s = c.prepareStatement("UPDATE checkpoints SET deleted_at = now(), deleted_reason = ?"
+                + " WHERE id = ? AND deleted_at IS NULL")) {
+            for (Checkpoint checkpoint : released) {
+                s.setString(1, "superseded by " + committed.kind().wire() + " checkpoint of epoch " + committed.epoch());
+                s.setLong(2, checkpoint.id());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+        return released.stream().map(Checkpoint::uri).toList();
     }
 
     private Optional<JobStatus> statusOf(Connection c) throws SQLException {

@@ -6,6 +6,7 @@ import dev.pausable.contract.CommittedCheckpoint;
 import dev.pausable.contract.Dataset;
 import dev.pausable.contract.DatasetTask;
 import dev.pausable.contract.DesiredState;
+import dev.pausable.contract.Retention;
 import dev.pausable.contract.TrainingConfig;
 import dev.pausable.contract.TrainingJob;
 import dev.pausable.trainer.checkpoint.CheckpointCodec;
@@ -18,7 +19,10 @@ import dev.pausable.trainer.db.EpochRecord;
 import dev.pausable.trainer.db.JobStore;
 import dev.pausable.trainer.db.StoredCheckpoint;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -51,9 +55,18 @@ public final class TrainingLoop {
     private final Dataset dataset;
     private final TrainingConfig config;
     private final String configHash;
+    private final CommittedCheckpoint resumeFrom;
+    private final Retention retention;
+    private final Duration finalWriteDeadline;
+    /** When the last checkpoint of this attempt was committed (or the attempt started), for the interval. */
+    private long lastCheckpoint;
+    /** A due checkpoint could not be written: the next epoch boundary writes one. */
+    private boolean checkpointOwed;
 
+    /** {@code resumeFrom}: the committed checkpoint this attempt continues from; null for a fresh start. */
     public TrainingLoop(JavaSparkContext sc, JobStore store, CheckpointStore checkpoints, TrainingJob job,
-                        Dataset dataset, TrainingConfig config, String configHash) {
+                        Dataset dataset, TrainingConfig config, String configHash, CommittedCheckpoint resumeFrom,
+                        Duration finalWriteDeadline) {
         this.sc = sc;
         this.store = store;
         this.checkpoints = checkpoints;
@@ -61,6 +74,9 @@ public final class TrainingLoop {
         this.dataset = dataset;
         this.config = config;
         this.configHash = configHash;
+        this.resumeFrom = resumeFrom;
+        this.retention = Retention.of(config);
+        this.finalWriteDeadline = finalWriteDeadline;
     }
 
     public Outcome run(TrainingData data) throws IOException {
@@ -68,9 +84,9 @@ public final class TrainingLoop {
         MultiLayerNetwork net;
         Standardization stats;
         TrainingState state;
-        CommittedCheckpoint resumedFrom = job.pauseCheckpoint().orElse(null);
+        CommittedCheckpoint resumedFrom = resumeFrom;
         if (resumedFrom != null) {
-            log.info("Resuming from pause checkpoint: {}", resumedFrom.uri());
+            log.info("Resuming from checkpoint: {}", resumedFrom.uri());
             byte[] bytes = checkpoints.readVerified(resumedFrom.uri(), resumedFrom.sizeBytes(), resumedFrom.sha256());
             CheckpointCodec.Restored restored = CheckpointCodec.decode(bytes);
             state = restored.state();
@@ -89,6 +105,7 @@ public final class TrainingLoop {
         EarlyStopping stopping = new EarlyStopping(config.earlyStopPatience(), state.bestValLoss(), state.bestEpoch(),
                 state.patienceCounter());
 
+        lastCheckpoint = System.nanoTime();
         for (int epoch = state.lastCompletedEpoch() + 1; epoch <= job.totalEpochs(); epoch++) {
             double learningRate = ModelFactory.learningRateAt(config,
                     net.getLayerWiseConfigurations().getIterationCount(), epoch);
@@ -109,7 +126,7 @@ public final class TrainingLoop {
             log.info("Epoch {}/{}: train_loss={} val_loss={} lr={} ({} ms)", epoch, job.totalEpochs(), trainLoss,
                     valLoss, learningRate, durationMs);
             if (resumedFrom != null) {
-                releasePauseCheckpoint(resumedFrom.uri());
+                store.clearPauseCheckpoint();
                 resumedFrom = null;
             }
             state = new TrainingState(TrainingState.FORMAT_VERSION, job.id().toString(), store.attempt(), epoch,
@@ -124,25 +141,43 @@ public final class TrainingLoop {
                 return new Outcome.Cancelled(epoch);
             }
             if (intent == DesiredState.PAUSED && !last) {
-                StoredCheckpoint checkpoint = write(net, stats, state, CheckpointKind.PAUSE);
-                if (store.commitPause(checkpoint)) {
-                    log.info("Paused after epoch {}: {}", epoch, checkpoint.uri());
-                    return new Outcome.Paused(epoch, checkpoint.uri());
+                Optional<StoredCheckpoint> checkpoint = tryWrite(net, stats, state, CheckpointKind.PAUSE,
+                        "The pause checkpoint after epoch " + epoch + " could not be written; training goes on and"
+                                + " the pause is tried again after the next epoch");
+                if (checkpoint.isEmpty()) {
+                    continue;
                 }
-                checkpoints.delete(checkpoint.uri());
+                Optional<List<String>> paused = store.commitPause(checkpoint.get(), retention);
+                if (paused.isPresent()) {
+                    deleteReleased(paused.get());
+                    log.info("Paused after epoch {}: {}", epoch, checkpoint.get().uri());
+                    return new Outcome.Paused(epoch, checkpoint.get().uri());
+                }
+                checkpoints.delete(checkpoint.get().uri());
                 store.cancel("cancelled while pausing after epoch " + epoch);
                 return new Outcome.Cancelled(epoch);
             }
             if (last) {
-                StoredCheckpoint model = write(net, stats, state, CheckpointKind.FINAL);
+                // Never COMPLETED without a verified final model: retried until the deadline, then the
+                // attempt fails (transient) and the control plane's restart policy applies.
+                long writeStarted = System.nanoTime();
+                byte[] bytes = CheckpointCodec.encode(net, stats.toNormalizer(), state);
+                StoredCheckpoint model = checkpoints.writeRetrying(checkpointUri(CheckpointKind.FINAL, epoch), epoch,
+                        bytes, finalWriteDeadline).took((System.nanoTime() - writeStarted) / 1_000_000);
                 String reason = earlyStop
                         ? "early stopping after epoch " + epoch + " (best epoch " + stopping.bestEpoch() + ")"
                         : "completed " + epoch + " epochs";
-                store.complete(model, reason);
+                deleteReleased(store.complete(model, reason, retention));
                 return new Outcome.Completed(epoch, model.uri(), earlyStop);
             }
-            if (config.checkpointEveryEpochs() > 0 && epoch % config.checkpointEveryEpochs() == 0) {
-                store.recordCheckpoint(write(net, stats, state, CheckpointKind.PERIODIC), CheckpointKind.PERIODIC);
+            for (CheckpointKind due : checkpointsDue(epoch, stopping.bestEpoch() == epoch)) {
+                Optional<StoredCheckpoint> checkpoint = tryWrite(net, stats, state, due, "The " + due.wire()
+                        + " checkpoint after epoch " + epoch + " could not be written; tried again after the next epoch");
+                checkpointOwed = checkpoint.isEmpty();
+                if (checkpoint.isPresent()) {
+                    deleteReleased(store.commitCheckpoint(checkpoint.get(), due, retention));
+                    lastCheckpoint = System.nanoTime();
+                }
             }
         }
         throw new IllegalStateException("Job " + job.id() + " has no epochs left to train (total "
@@ -185,9 +220,24 @@ public final class TrainingLoop {
                                    CheckpointKind kind) throws IOException {
         long started = System.nanoTime();
         byte[] bytes = CheckpointCodec.encode(net, stats.toNormalizer(), state);
-        String name = CheckpointNames.name(kind, state.lastCompletedEpoch(), store.attempt());
-        return checkpoints.write(checkpoints.uriFor(job.id(), name), state.lastCompletedEpoch(), bytes)
+        return checkpoints.write(checkpointUri(kind, state.lastCompletedEpoch()), state.lastCompletedEpoch(), bytes)
                 .took((System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** A checkpoint write whose failure is recorded on the job (with {@code problem}) instead of ending the attempt. */
+    private Optional<StoredCheckpoint> tryWrite(MultiLayerNetwork net, Standardization stats, TrainingState state,
+                                                CheckpointKind kind, String problem) {
+        try {
+            return Optional.of(write(net, stats, state, kind));
+        } catch (IOException e) {
+            log.warn("{}: {}", problem, e.toString());
+            store.recordProblem(problem + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private String checkpointUri(CheckpointKind kind, int epoch) {
+        return checkpoints.uriFor(job.id(), CheckpointNames.name(kind, epoch, store.attempt()));
     }
 
     private void requireConsistent(CheckpointCodec.Restored restored, CommittedCheckpoint committed)
@@ -211,13 +261,33 @@ public final class TrainingLoop {
         }
     }
 
-    private void releasePauseCheckpoint(String uri) {
-        try {
-            checkpoints.delete(uri);
-            store.releasePauseCheckpoint(uri);
-        } catch (IOException e) {
-            // The job continues; the object stays and its row stays live, so nothing is lost or lied about.
-            log.warn("Could not delete pause checkpoint {} after resuming: {}", uri, e.toString());
+    /**
+     * The checkpoints due at this epoch boundary: {@code periodic} every {@code checkpoint_every_epochs}
+     * epochs, once {@code checkpoint_interval_seconds} have passed since the last one, or when the last one
+     * due could not be written; {@code best} when the validation loss improved and the job keeps its best.
+     */
+    private List<CheckpointKind> checkpointsDue(int epoch, boolean improved) {
+        boolean everyEpochs = config.checkpointEveryEpochs() > 0 && epoch % config.checkpointEveryEpochs() == 0;
+        boolean interval = config.checkpointIntervalSeconds() > 0
+                && System.nanoTime() - lastCheckpoint >= config.checkpointIntervalSeconds() * 1_000_000_000L;
+        List<CheckpointKind> due = new ArrayList<>(2);
+        if (everyEpochs || interval || checkpointOwed) {
+            due.add(CheckpointKind.PERIODIC);
+        }
+        if (improved && config.keepBest()) {
+            due.add(CheckpointKind.BEST);
+        }
+        return due;
+    }
+
+    /** Objects of released checkpoints (their rows already say deleted); one left behind goes to the sweeper. */
+    private void deleteReleased(List<String> uris) {
+        for (String uri : uris) {
+            try {
+                checkpoints.delete(uri);
+            } catch (IOException e) {
+                log.warn("Could not delete released checkpoint {}: {}", uri, e.toString());
+            }
         }
     }
 }

@@ -132,7 +132,8 @@ class TrainerBenchmark {
         jobStore.markRunning("bench");
         var row = jobStore.load();
         long started = System.nanoTime();
-        new TrainingLoop(sc, jobStore, store, row, jobStore.dataset(dataset), config, "bench").run(data);
+        new TrainingLoop(sc, jobStore, store, row, jobStore.dataset(dataset), config, "bench", null,
+                java.time.Duration.ofMinutes(5)).run(data);
         long took = System.nanoTime() - started;
         line("  ours fit ms per epoch:  %s", fx.queryStrings(
                 "SELECT duration_ms FROM training_metrics WHERE job_id = ? ORDER BY epoch", job));

@@ -1,0 +1,78 @@
+package dev.pausable.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 10 from outside: the driver of a running job is killed with SIGKILL in the middle of an epoch.
+ * The control plane notices the process end, restarts the job as the next attempt from its latest
+ * verified checkpoint, and the job completes with the same per-epoch validation losses (the latest
+ * attempt's value for each epoch) and the same final parameters as an uninterrupted twin.
+ */
+class DriverCrashIT {
+
+    private static final Duration RUN = Duration.ofMinutes(4);
+    private static final int EPOCHS = 8;
+    private static final long SEED = 23;
+
+    @Test
+    void aKilledDriverIsRestartedFromTheLatestCheckpointAndEndsIdenticalToAnUninterruptedTwin() throws Exception {
+        try (ControlPlaneProcess controlPlane = ControlPlaneProcess.create("crash",
+                "--pausable.recovery.backoff=1s").start()) {
+            Api api = controlPlane.api;
+            String dataset = api.syntheticDataset(4000, 9);
+            String twin = api.train(dataset, "Twin", EPOCHS, SEED, "\"checkpoint_every_epochs\": 1");
+            String victim = api.train(dataset, "Killed", EPOCHS, SEED, "\"checkpoint_every_epochs\": 1");
+
+            api.awaitRunningAtEpoch(victim, 3, RUN);
+            List<ProcessHandle> driver = driver(victim, 1);
+            assertThat(driver).as("the first attempt's driver, found by its tag").isNotEmpty();
+            for (ProcessHandle process : driver) {
+                process.destroyForcibly();
+                process.onExit().get(30, TimeUnit.SECONDS);
+            }
+
+            JsonNode completed = api.awaitStatus(victim, "completed", RUN);
+            assertThat(completed.get("attempt").asInt()).isEqualTo(2);
+            assertThat(completed.get("restart_count").asInt()).isEqualTo(1);
+            assertThat(completed.get("restart_reason").asText())
+                    .startsWith("Spark application pausable-" + victim + "-a1 ended");
+            assertThat(api.events(victim)).anySatisfy(e -> assertThat(e.path("reason").asText())
+                    .startsWith("restart 1 of 3 from epoch "));
+            api.awaitStatus(twin, "completed", RUN);
+
+            assertThat(valLosses(api, victim)).isEqualTo(valLosses(api, twin));
+            assertThat(api.metrics(victim)).extracting(m -> m.get("attempt").asInt()).contains(1, 2);
+            assertThat(finalModel(api, victim).params()).isEqualTo(finalModel(api, twin).params());
+        }
+    }
+
+    private static List<String> valLosses(Api api, String job) throws Exception {
+        return api.metrics(job).stream().map(m -> m.get("epoch").asInt() + ":" + m.get("val_loss").asText()).toList();
+    }
+
+    private static MultiLayerNetwork finalModel(Api api, String job) throws Exception {
+        JsonNode model = api.checkpoints(job).stream().filter(c -> c.get("kind").asText().equals("final"))
+                .findFirst().orElseThrow();
+        File file = Path.of(URI.create(model.get("uri").asText())).toFile();
+        return ModelSerializer.restoreMultiLayerNetwork(file, false);
+    }
+
+    /** The driver JVM of one attempt, found the way an operator finds it: by its tag on the command line. */
+    static List<ProcessHandle> driver(String jobId, int attempt) {
+        String tag = "pausable-" + jobId + "-a" + attempt;
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(args -> List.of(args).contains(tag)).orElse(false))
+                .toList();
+    }
+}
