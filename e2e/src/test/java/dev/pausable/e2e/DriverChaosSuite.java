@@ -1,0 +1,217 @@
+package dev.pausable.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fault-injection suite (issue 10), run with {@code -Pchaos}: on the real stack (control plane jar,
+ * its PostgreSQL, spark-submit, local checkpoints) the drivers of several jobs are killed with SIGKILL at
+ * random instants of their epochs (mid-epoch, during a checkpoint, in the first epoch of a restarted
+ * attempt) and right after a pause commit. Every job must complete with the per-epoch validation losses
+ * (the latest attempt's value for each epoch) and the final parameters of an uninterrupted twin; no
+ * corrupt checkpoint adopted, no more live checkpoints than the retention allows, and, once the
+ * sweeper's grace has passed, no object without a live row. Prints a table of the faults and their cost.
+ */
+class DriverChaosSuite {
+
+    private static final Duration RUN = Duration.ofMinutes(10);
+    private static final int KILLS = Integer.getInteger("chaos.kills", 20);
+    private static final int JOBS = Integer.getInteger("chaos.jobs", 4);
+    private static final long RANDOM_SEED = Long.getLong("chaos.seed", 1);
+    private static final int EPOCHS = 8;
+    private static final long TRAINING_SEED = 41;
+    private static final String CONFIG = "\"checkpoint_every_epochs\": 1, \"max_restarts\": 50";
+
+    /** One injected fault: which job and attempt, what kind, when. */
+    private record Fault(String job, int attempt, String kind, Instant at) {
+    }
+
+    @Test
+    void everyJobSurvivesItsKillsAndEndsIdenticalToAnUninterruptedTwin() throws Exception {
+        Random random = new Random(RANDOM_SEED);
+        List<Fault> faults = new ArrayList<>();
+        try (ControlPlaneProcess controlPlane = ControlPlaneProcess.create("chaos",
+                "--pausable.recovery.backoff=1s",
+                "--pausable.reconciler.interval=2s",
+                "--pausable.reconciler.heartbeat-timeout=10s",
+                "--pausable.reconciler.launch-grace=30s",
+                "--pausable.sweeper.interval=5s",
+                "--pausable.sweeper.grace=20s",
+                "--pausable.spark.conf[spark.pausable.heartbeatSeconds]=1").start()) {
+            Api api = controlPlane.api;
+            String dataset = api.syntheticDataset(3000, 3);
+            String twin = api.train(dataset, "Twin", EPOCHS, TRAINING_SEED, CONFIG);
+            JsonNode reference = api.awaitStatus(twin, "completed", RUN);
+            long epochMillis = api.metrics(twin).stream().mapToLong(m -> m.get("duration_ms").asLong()).max()
+                    .orElse(2000);
+
+            List<String> jobs = new ArrayList<>();
+            for (int j = 0; j < JOBS; j++) {
+                String job = api.train(dataset, "Chaos " + j, EPOCHS, TRAINING_SEED, CONFIG);
+                jobs.add(job);
+                int kills = KILLS / JOBS + (j < KILLS % JOBS ? 1 : 0);
+                for (int k = 0; k < kills; k++) {
+                    JsonNode running = api.await(job, j2 -> Set.of("running", "completed")
+                            .contains(j2.get("status").asText()), "running", RUN);
+                    if (running.get("status").asText().equals("completed")) {
+                        break;
+                    }
+                    int attempt = running.get("attempt").asInt();
+                    // The instant of the fault, anywhere in an epoch and its checkpoint writes.
+                    Thread.sleep((long) (random.nextDouble() * epochMillis * 1.5));
+                    if (kill(job, attempt)) {
+                        faults.add(new Fault(job, attempt, "driver SIGKILL", Instant.now()));
+                    }
+                }
+                pauseThenKill(api, job, faults);
+            }
+
+            for (String job : jobs) {
+                api.awaitStatus(job, "completed", RUN);
+            }
+            List<String> twinLosses = valLosses(api, twin);
+            MultiLayerNetwork twinModel = finalModel(api, twin);
+            for (String job : jobs) {
+                assertThat(valLosses(api, job)).as("job " + job).isEqualTo(twinLosses);
+                assertThat(finalModel(api, job).params()).as("job " + job).isEqualTo(twinModel.params());
+                assertWithinRetention(api, job);
+            }
+            assertThat(faults).as("faults injected").hasSizeGreaterThanOrEqualTo(Math.min(KILLS, JOBS * 2));
+            Await.until("the sweeper removed every object without a live row", Duration.ofMinutes(2),
+                    () -> jobs.stream().allMatch(job -> unreferencedObjects(api, controlPlane, job).isEmpty()));
+            report(api, faults, jobs, reference);
+        }
+    }
+
+    /** A pause, and a SIGKILL of whatever is left of the driver right after the pause commit; then resume. */
+    private static void pauseThenKill(Api api, String job, List<Fault> faults) throws Exception {
+        JsonNode running = api.await(job, j -> Set.of("running", "completed").contains(j.get("status").asText()),
+                "running", RUN);
+        if (running.get("status").asText().equals("completed")) {
+            return;
+        }
+        api.pause(job);
+        JsonNode paused = api.await(job, j -> Set.of("paused", "completed").contains(j.get("status").asText()),
+                "paused", RUN);
+        if (paused.get("status").asText().equals("paused")) {
+            kill(job, paused.get("attempt").asInt());
+            faults.add(new Fault(job, paused.get("attempt").asInt(), "SIGKILL after a pause commit", Instant.now()));
+            api.resume(job);
+        }
+    }
+
+    private static boolean kill(String job, int attempt) throws Exception {
+        List<ProcessHandle> driver = DriverCrashIT.driver(job, attempt);
+        for (ProcessHandle process : driver) {
+            process.destroyForcibly();
+            process.onExit().get(30, TimeUnit.SECONDS);
+        }
+        return !driver.isEmpty();
+    }
+
+    private static List<String> valLosses(Api api, String job) throws IOException {
+        return api.metrics(job).stream().map(m -> m.get("epoch").asInt() + ":" + m.get("val_loss").asText()).toList();
+    }
+
+    private static MultiLayerNetwork finalModel(Api api, String job) throws IOException {
+        JsonNode model = api.checkpoints(job).stream().filter(c -> c.get("kind").asText().equals("final")
+                && c.get("deleted_at").isNull()).findFirst().orElseThrow();
+        File file = Path.of(URI.create(model.get("uri").asText())).toFile();
+        return ModelSerializer.restoreMultiLayerNetwork(file, false);
+    }
+
+    /** Live checkpoints: at most 2 periodic, 1 best, 1 final, no pause (superseded); each object as committed. */
+    private static void assertWithinRetention(Api api, String job) throws IOException {
+        List<JsonNode> live = api.checkpoints(job).stream().filter(c -> c.get("deleted_at").isNull()).toList();
+        Map<String, Long> kinds = live.stream().collect(Collectors.groupingBy(c -> c.get("kind").asText(),
+                TreeMap::new, Collectors.counting()));
+        assertThat(kinds.getOrDefault("periodic", 0L)).as(job + " " + kinds).isLessThanOrEqualTo(2);
+        assertThat(kinds.getOrDefault("best", 0L)).as(job + " " + kinds).isLessThanOrEqualTo(1);
+        assertThat(kinds.getOrDefault("final", 0L)).as(job + " " + kinds).isEqualTo(1);
+        assertThat(kinds.getOrDefault("pause", 0L)).as(job + " " + kinds).isZero();
+        for (JsonNode checkpoint : live) {
+            Path object = Path.of(URI.create(checkpoint.get("uri").asText()));
+            assertThat(Files.size(object)).as(object.toString()).isEqualTo(checkpoint.get("size_bytes").asLong());
+        }
+    }
+
+    private static List<Path> unreferencedObjects(Api api, ControlPlaneProcess controlPlane, String job) {
+        try {
+            Set<String> live = api.checkpoints(job).stream().filter(c -> c.get("deleted_at").isNull())
+                    .map(c -> c.get("uri").asText()).collect(Collectors.toSet());
+            Path directory = controlPlane.work.resolve("checkpoints").resolve(job);
+            try (Stream<Path> files = Files.list(directory)) {
+                return files.filter(f -> !f.getFileName().toString().endsWith(".crc"))
+                        .filter(f -> !live.contains(f.toUri().toString())).toList();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Per fault: whole epochs trained again (the killed attempt's last recorded epoch minus the epoch the
+     * next attempt resumed after) and recovery time (the fault to the start of the next attempt's first
+     * epoch, from the metrics' own timestamps).
+     */
+    private static void report(Api api, List<Fault> faults, List<String> jobs, JsonNode twin) throws IOException {
+        Map<String, List<JsonNode>> metrics = new LinkedHashMap<>();
+        for (String job : jobs) {
+            metrics.put(job, Api.list(api.get("/v1/training/jobs/" + job + "/metrics?attempts=all").get("metrics")));
+        }
+        List<Integer> lost = new ArrayList<>();
+        List<Long> recovery = new ArrayList<>();
+        for (Fault fault : faults) {
+            List<JsonNode> rows = metrics.get(fault.job());
+            int lastOfKilled = rows.stream().filter(m -> m.get("attempt").asInt() == fault.attempt())
+                    .mapToInt(m -> m.get("epoch").asInt()).max().orElse(0);
+            JsonNode firstAfter = rows.stream().filter(m -> m.get("attempt").asInt() > fault.attempt())
+                    .min((a, b) -> Integer.compare(a.get("attempt").asInt() * 10_000 + a.get("epoch").asInt(),
+                            b.get("attempt").asInt() * 10_000 + b.get("epoch").asInt()))
+                    .orElse(null);
+            if (firstAfter == null) {
+                continue;
+            }
+            lost.add(Math.max(0, lastOfKilled - (firstAfter.get("epoch").asInt() - 1)));
+            Instant started = OffsetDateTime.parse(firstAfter.get("recorded_at").asText()).toInstant()
+                    .minusMillis(firstAfter.get("duration_ms").asLong());
+            recovery.add(Duration.between(fault.at(), started).toMillis());
+        }
+        StringBuilder table = new StringBuilder("\nChaos suite (seed ").append(RANDOM_SEED).append(")\n");
+        faults.stream().collect(Collectors.groupingBy(Fault::kind, TreeMap::new, Collectors.counting()))
+                .forEach((kind, count) -> table.append(String.format("  faults: %-32s %d%n", kind, count)));
+        table.append(String.format("  jobs completed, identical to the twin: %d of %d (twin epochs %d)%n", jobs.size(),
+                jobs.size(), twin.get("current_epoch").asInt()));
+        table.append(String.format("  epochs lost per fault: max %d, mean %.2f (over %d faults followed by training)%n",
+                lost.stream().mapToInt(Integer::intValue).max().orElse(0),
+                lost.stream().mapToInt(Integer::intValue).average().orElse(0), lost.size()));
+        table.append(String.format("  recovery (fault -> next attempt's first epoch starts): max %.1f s, mean %.1f s%n",
+                recovery.stream().mapToLong(Long::longValue).max().orElse(0) / 1000.0,
+                recovery.stream().mapToLong(Long::longValue).average().orElse(0) / 1000.0));
+        System.out.println(table);
+        Path out = Files.createDirectories(Path.of("target", "chaos")).resolve("chaos-report.txt");
+        Files.writeString(out, table.toString());
+    }
+}
