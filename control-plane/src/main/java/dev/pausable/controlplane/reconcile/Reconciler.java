@@ -1,5 +1,7 @@
 package dev.pausable.controlplane.reconcile;
 
+import dev.pausable.contract.AuditKind;
+import dev.pausable.contract.DesiredState;
 import dev.pausable.contract.JobStatus;
 import dev.pausable.contract.TrainingJob;
 import dev.pausable.controlplane.job.JobRepository;
@@ -135,6 +137,9 @@ public class Reconciler implements SmartLifecycle {
         OffsetDateTime lastSign = job.heartbeatAt() != null ? job.heartbeatAt() : job.updatedAt();
         boolean stale = Duration.between(lastSign, now).compareTo(settings.heartbeatTimeout()) >= 0;
         boolean firstLook = seen.add(attemptKey(job));
+        if (!stale) {
+            unresponsive(job, now);
+        }
         if (!stale && !firstLook) {
             return;
         }
@@ -143,6 +148,66 @@ public class Reconciler implements SmartLifecycle {
         }
         recovery.attemptLost(job.id(), job.attempt(), "Driver of " + job.submissionId() + " " + what
                 + " (last heartbeat " + lastSign + ") and its Spark application is gone", true, ACTOR);
+    }
+
+    /**
+     * A driver that beats but does not move on: a cancel not acknowledged within the cancel grace, or no
+     * epoch recorded for longer than the progress watchdog allows (a hung stage). It is killed, and its
+     * attempt is lost (CANCELLED, or restarted from the latest checkpoint).
+     */
+    private void unresponsive(TrainingJob job, OffsetDateTime now) {
+        if (job.status() == JobStatus.CANCELLING) {
+            OffsetDateTime asked = cancelAskedAt(job);
+            if (asked != null && Duration.between(asked, now).compareTo(settings.cancelGrace()) >= 0) {
+                killLost(job, "Driver of " + job.submissionId() + " did not stop within the cancel grace of "
+                        + settings.cancelGrace() + "; killed");
+            }
+            return;
+        }
+        Progress progress = progress(job);
+        Duration limit = Duration.ofMillis(progress.longestEpochMillis()).multipliedBy(settings.watchdogFactor());
+        if (limit.compareTo(settings.watchdogFloor()) < 0) {
+            limit = settings.watchdogFloor();
+        }
+        if (progress.last() != null && Duration.between(progress.last(), now).compareTo(limit) >= 0) {
+            killLost(job, "Driver of " + job.submissionId() + " made no progress since " + progress.last()
+                    + " (watchdog limit " + limit + "); killed");
+        }
+    }
+
+    private void killLost(TrainingJob job, String reason) {
+        log.warn("Job {}: {}", job.id(), reason);
+        launcher.kill(submission(job));
+        recovery.attemptLost(job.id(), job.attempt(), reason, true, ACTOR);
+    }
+
+    /** The attempt's last sign of progress (its last epoch, else its start) and the job's longest epoch. */
+    private record Progress(OffsetDateTime last, long longestEpochMillis) {
+    }
+
+    private Progress progress(TrainingJob job) {
+        return jdbc.sql("""
+                        SELECT (SELECT max(recorded_at) FROM training_metrics WHERE job_id = :id AND attempt = :attempt)
+                                   AS last_epoch,
+                               (SELECT coalesce(max(duration_ms), 0) FROM training_metrics WHERE job_id = :id)
+                                   AS longest""")
+                .param("id", job.id()).param("attempt", job.attempt())
+                .query((rs, n) -> {
+                    OffsetDateTime last = rs.getObject("last_epoch", OffsetDateTime.class);
+                    return new Progress(last != null ? last : job.startedAt(), rs.getLong("longest"));
+                })
+                .single();
+    }
+
+    /** When the operator's cancel of this attempt was asked, from the audit trail. */
+    private OffsetDateTime cancelAskedAt(TrainingJob job) {
+        return jdbc.sql("""
+                        SELECT max(created_at) FROM job_events
+                        WHERE job_id = :id AND event_type = :intent AND to_value = :cancelled""")
+                .param("id", job.id())
+                .param("intent", AuditKind.INTENT.wire())
+                .param("cancelled", DesiredState.CANCELLED.wire())
+                .query(OffsetDateTime.class).single();
     }
 
     private boolean stillLaunching(TrainingJob job, OffsetDateTime now) {

@@ -121,6 +121,36 @@ class ReconcilerIT extends ApiITBase {
     }
 
     @Test
+    void aDriverThatBeatsButRecordsNoEpochPastTheWatchdogIsKilledAndRestarted() {
+        UUID job = createTrainingJob(registerDataset(), 5);
+        sql.sql("UPDATE training_jobs SET status = 'running', heartbeat_at = now(),"
+                + " started_at = now() - interval '2 hours' WHERE id = :id").param("id", job).update();
+
+        reconciler.reconcile();
+
+        assertThat(launcher.kills()).contains(tag(job));
+        Await.until("restarted", Duration.ofSeconds(10), () -> "queued".equals(status(job)));
+        JsonNode restarted = http.get("/v1/training/jobs/" + job).body();
+        assertThat(restarted.get("attempt").asInt()).isEqualTo(2);
+        assertThat(restarted.get("restart_reason").asString()).startsWith("Driver of " + tag(job)
+                + " made no progress since ").endsWith("(watchdog limit PT30M); killed");
+    }
+
+    @Test
+    void aCancelTheDriverDoesNotAcknowledgeWithinTheGraceKillsItAndEndsCancelled() {
+        UUID job = runningJob();
+        http.post("/v1/training/jobs/" + job + "/cancel", null);
+        sql.sql("UPDATE job_events SET created_at = now() - interval '20 minutes'"
+                + " WHERE job_id = :id AND event_type = 'intent'").param("id", job).update();
+
+        reconciler.reconcile();
+
+        assertThat(launcher.kills()).contains(tag(job));
+        assertThat(status(job)).isEqualTo("cancelled");
+        assertThat(reconcilerEvents(job)).containsExactly("cancelled");
+    }
+
+    @Test
     void pausedAndFinishedJobsAreNeverAskedAbout() {
         UUID paused = runningJob();
         commitPause(paused, 2);
