@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.pausable.contract.CommittedCheckpoint;
 import dev.pausable.contract.Dataset;
+import dev.pausable.contract.DesiredState;
 import dev.pausable.contract.NewDataset;
 import dev.pausable.contract.SyntheticDataConfig;
 import dev.pausable.contract.TrainerCommand;
@@ -20,11 +21,18 @@ import dev.pausable.trainer.db.StaleAttemptException;
 import dev.pausable.trainer.train.Outcome;
 import dev.pausable.trainer.train.TrainingLoop;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -38,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class Trainer {
 
     private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+    /** How often a running generation reads the operator's intent. */
+    private static final Duration INTENT_POLL = Duration.ofMillis(500);
     /**
      * Binds the stored config to the contract's types. Strict: the control plane stored exactly these
      * fields, so an unknown one means the two processes disagree, which must fail loudly.
@@ -84,10 +94,45 @@ public final class Trainer {
                 SyntheticRssGenerator.featureColumns(settings.numReceivers()), SyntheticRssGenerator.labelColumns(),
                 null);
         log.info("Generating {} rows into {}", settings.numSamples(), uri);
-        // Only a restart (attempt > 1 of a job that never completed) finds its own partial output there.
-        SyntheticRssGenerator.write(spark, settings, uri, job.attempt() > 1);
+        String group = "pausable-generate-" + job.id();
+        CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+            spark.sparkContext().setJobGroup(group, "synthetic data for " + job.id(), true);
+            // Only a restart (attempt > 1 of a job that never completed) finds its own partial output there.
+            SyntheticRssGenerator.write(spark, settings, uri, job.attempt() > 1);
+        });
+        // The generator is one Spark job: the operator's cancel is read while it runs, not after.
+        while (!awaitDone(writing, INTENT_POLL)) {
+            if (store.intent() == DesiredState.CANCELLED) {
+                spark.sparkContext().cancelJobGroup(group);
+                awaitDone(writing, Duration.ofMinutes(5));
+                Path output = new Path(URI.create(uri));
+                output.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(output, true);
+                store.cancel("cancelled during generation; partial output removed");
+                return new Outcome.Cancelled(0);
+            }
+        }
+        try {
+            writing.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
         store.completeWithDataset(NewDataset.generatedBy(job.id()), dataset);
         return new Outcome.Generated(uri, settings.numSamples());
+    }
+
+    /** Whether {@code work} has ended (either way) within {@code wait}. */
+    private static boolean awaitDone(CompletableFuture<?> work, Duration wait) {
+        try {
+            work.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while generating", e);
+        }
+        return true;
     }
 
     private Outcome train(TrainingJob job, CommittedCheckpoint resumeFrom) throws IOException {

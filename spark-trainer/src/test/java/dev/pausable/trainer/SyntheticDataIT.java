@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pausable.contract.TrainerCommand;
 import dev.pausable.trainer.train.Outcome;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -51,5 +54,26 @@ class SyntheticDataIT {
         List<Row> a = fx.spark.read().parquet(first.datasetUri()).orderBy("id").collectAsList();
         List<Row> b = fx.spark.read().parquet(again.datasetUri()).orderBy("id").collectAsList();
         assertThat(b).as("same seed, other partitioning: same rows").isEqualTo(a);
+    }
+
+    /** Issue 10: a cancel during generation ends CANCELLED (not FAILED) and leaves no partial output. */
+    @Test
+    void aCancelDuringGenerationEndsCancelledAndRemovesThePartialOutput() throws Exception {
+        UUID job = fx.insertJob("synthetic_data", "{\"num_samples\": 5000000, \"seed\": 3, \"partitions\": 4}",
+                null, 0);
+        CompletableFuture<Outcome> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new Trainer(fx.spark, fx.store(job, 1)).run(new TrainerCommand(job, 1, null));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        fx.awaitStatus(job, "running", Duration.ofMinutes(1));
+        fx.update("UPDATE training_jobs SET status = 'cancelling', desired_state = 'cancelled' WHERE id = ?", job);
+
+        assertThat(run.get(2, TimeUnit.MINUTES)).isEqualTo(new Outcome.Cancelled(0));
+        assertThat(fx.queryString("SELECT status FROM training_jobs WHERE id = ?", job)).isEqualTo("cancelled");
+        assertThat(fx.work.resolve("datasets").resolve(job.toString())).doesNotExist();
+        assertThat(fx.queryString("SELECT count(*) FROM datasets WHERE created_by_job_id = ?", job)).isEqualTo("0");
     }
 }

@@ -222,6 +222,17 @@ public final class TrainerFixture {
                 + jobId + "') EXECUTE FUNCTION " + name + "()");
     }
 
+    /** Polls the job's status until it is {@code status}; fails past the deadline. */
+    public void awaitStatus(UUID jobId, String status, Duration deadline) throws InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (!status.equals(queryString("SELECT status FROM training_jobs WHERE id = ?", jobId))) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("Job " + jobId + " not " + status + " within " + deadline);
+            }
+            Thread.sleep(100);
+        }
+    }
+
     void clearPauseTriggers(UUID jobId) {
         update("DROP TRIGGER IF EXISTS pause_" + jobId.toString().replace("-", "") + " ON training_jobs");
     }

@@ -203,10 +203,10 @@ public class Reconciler implements SmartLifecycle {
     private OffsetDateTime cancelAskedAt(TrainingJob job) {
         return jdbc.sql("""
                         SELECT max(created_at) FROM job_events
-                        WHERE job_id = :id AND event_type = :intent AND to_value = :cancelled""")
+                        WHERE job_id = :id AND event_type = :intent AND to_value = :cancelWanted""")
                 .param("id", job.id())
                 .param("intent", AuditKind.INTENT.wire())
-                .param("cancelled", DesiredState.CANCELLED.wire())
+                .param("cancelWanted", DesiredState.CANCELLED.wire())
                 .query(OffsetDateTime.class).single();
     }
 

@@ -108,6 +108,18 @@ public class JobStore {
                 "UPDATE training_jobs SET heartbeat_at = now() WHERE " + HEARTBEATING) == 1);
     }
 
+    /** The operator's intent for this attempt's job (read without writing). */
+    public DesiredState intent() {
+        return db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT desired_state FROM training_jobs WHERE id = ? AND attempt = ?")) {
+                s.setObject(1, jobId);
+                s.setInt(2, attempt);
+                return DesiredState.fromWire(returning(s, "read its intent"));
+            }
+        });
+    }
+
     /** One epoch's progress and metrics row, in one transaction; returns the operator's intent. */
     public DesiredState recordEpoch(EpochRecord epoch) {
         return db.inTransaction(c -> {
