@@ -62,6 +62,7 @@ public final class TrainingLoop {
     private long lastCheckpoint;
     /** A due checkpoint could not be written: the next epoch boundary writes one. */
     private boolean checkpointOwed;
+    private BackgroundCheckpoints background;
 
     /** {@code resumeFrom}: the committed checkpoint this attempt continues from; null for a fresh start. */
     public TrainingLoop(JavaSparkContext sc, JobStore store, CheckpointStore checkpoints, TrainingJob job,
@@ -80,6 +81,13 @@ public final class TrainingLoop {
     }
 
     public Outcome run(TrainingData data) throws IOException {
+        try (BackgroundCheckpoints uploads = new BackgroundCheckpoints()) {
+            background = uploads;
+            return train(data);
+        }
+    }
+
+    private Outcome train(TrainingData data) throws IOException {
         boolean classification = dataset.task() == DatasetTask.CLASSIFICATION;
         MultiLayerNetwork net;
         Standardization stats;
@@ -136,6 +144,10 @@ public final class TrainingLoop {
 
             boolean earlyStop = stopping.shouldStop();
             boolean last = epoch == job.totalEpochs() || earlyStop;
+            if (intent != DesiredState.RUNNING || last) {
+                // Checkpoints still uploading are committed before the outcome, in their order.
+                background.drain();
+            }
             if (intent == DesiredState.CANCELLED) {
                 store.cancel("cancelled after epoch " + epoch);
                 return new Outcome.Cancelled(epoch);
@@ -170,14 +182,11 @@ public final class TrainingLoop {
                 deleteReleased(store.complete(model, reason, retention));
                 return new Outcome.Completed(epoch, model.uri(), earlyStop);
             }
+            checkpointOwed |= background.failedSinceLastCheck();
             for (CheckpointKind due : checkpointsDue(epoch, stopping.bestEpoch() == epoch)) {
-                Optional<StoredCheckpoint> checkpoint = tryWrite(net, stats, state, due, "The " + due.wire()
-                        + " checkpoint after epoch " + epoch + " could not be written; tried again after the next epoch");
-                checkpointOwed = checkpoint.isEmpty();
-                if (checkpoint.isPresent()) {
-                    deleteReleased(store.commitCheckpoint(checkpoint.get(), due, retention));
-                    lastCheckpoint = System.nanoTime();
-                }
+                inBackground(net, stats, state, due);
+                checkpointOwed = false;
+                lastCheckpoint = System.nanoTime();
             }
         }
         throw new IllegalStateException("Job " + job.id() + " has no epochs left to train (total "
@@ -222,6 +231,32 @@ public final class TrainingLoop {
         byte[] bytes = CheckpointCodec.encode(net, stats.toNormalizer(), state);
         return checkpoints.write(checkpointUri(kind, state.lastCompletedEpoch()), state.lastCompletedEpoch(), bytes)
                 .took((System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * Encodes a periodic or best checkpoint now (the state of this boundary) and hands its upload and
+     * commit to the background, so the next epoch does not wait for the object store.
+     */
+    private void inBackground(MultiLayerNetwork net, Standardization stats, TrainingState state, CheckpointKind kind)
+            throws IOException {
+        long started = System.nanoTime();
+        byte[] bytes = CheckpointCodec.encode(net, stats.toNormalizer(), state);
+        long encodeMillis = (System.nanoTime() - started) / 1_000_000;
+        int epoch = state.lastCompletedEpoch();
+        background.submit(() -> {
+            StoredCheckpoint stored;
+            try {
+                stored = checkpoints.write(checkpointUri(kind, epoch), epoch, bytes);
+            } catch (IOException e) {
+                String problem = "The " + kind.wire() + " checkpoint after epoch " + epoch
+                        + " could not be written; tried again after the next epoch";
+                log.warn("{}: {}", problem, e.toString());
+                store.recordProblem(problem + ": " + e.getMessage());
+                return false;
+            }
+            deleteReleased(store.commitCheckpoint(stored.took(encodeMillis + stored.writeMillis()), kind, retention));
+            return true;
+        });
     }
 
     /** A checkpoint write whose failure is recorded on the job (with {@code problem}) instead of ending the attempt. */

@@ -56,8 +56,11 @@ class TrainerBenchmark {
         String configJson = """
                 {"dataset_id": "%s", "epochs": %d, "batch_size": 64, "learning_rate": 0.001, "seed": 5, "workers": 2,
                  "validation_split": 0.2, "hidden_layers": [64, 64], "optimizer": "adam", "lr_schedule": {"type": "none"},
-                 "early_stop_patience": 0, "averaging_frequency": 5, "checkpoint_every_epochs": 0}"""
+                 "early_stop_patience": 0, "averaging_frequency": 5, "checkpoint_every_epochs": 0,
+                 "checkpoint_interval_seconds": 0, "keep_best": false}"""
                 .formatted(dataset, EPOCHS);
+        // The same job with a checkpoint after every epoch (uploaded and committed while the next trains).
+        String everyEpochJson = configJson.replace("\"checkpoint_every_epochs\": 0", "\"checkpoint_every_epochs\": 1");
         TrainingConfig config = Trainer.trainingConfig(configJson);
         String uri = fx.queryString("SELECT uri FROM datasets WHERE id = ?", dataset);
         List<String> features = List.of("rss_0", "rss_1", "rss_2", "rss_3", "rss_4", "rss_5", "rss_6", "rss_7");
@@ -73,9 +76,12 @@ class TrainerBenchmark {
         ours(sc, store, data, config, configJson, dataset);
         long[] plainNanos = new long[ROUNDS];
         long[] oursNanos = new long[ROUNDS];
+        long[] checkpointedNanos = new long[ROUNDS];
         for (int round = 0; round < ROUNDS; round++) {
             plainNanos[round] = plain(sc, data, config, EPOCHS);
             oursNanos[round] = ours(sc, store, data, config, configJson, dataset);
+            checkpointedNanos[round] = ours(sc, store, data, Trainer.trainingConfig(everyEpochJson), everyEpochJson,
+                    dataset);
         }
         double samples = (double) data.trainCount() * EPOCHS;
         double plainRate = samples / (median(plainNanos) / 1e9);
@@ -85,6 +91,9 @@ class TrainerBenchmark {
         line("plain SparkDl4jMultiLayer.fit: %.0f samples/s (median of %s ms)", plainRate, ms(plainNanos));
         line("pausable training loop:        %.0f samples/s (median of %s ms)", oursRate, ms(oursNanos));
         line("throughput ratio ours/plain:   %.3f (goal >= 0.98)", oursRate / plainRate);
+        double checkpointedRate = samples / (median(checkpointedNanos) / 1e9);
+        line("with a checkpoint every epoch: %.0f samples/s (median of %s ms)", checkpointedRate, ms(checkpointedNanos));
+        line("throughput ratio checkpointed/ours: %.3f (goal >= 0.97)", checkpointedRate / oursRate);
 
         checkpointCost(store, data, config);
         Path out = Path.of("target", "bench");
