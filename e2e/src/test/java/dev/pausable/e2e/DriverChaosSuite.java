@@ -54,6 +54,7 @@ class DriverChaosSuite {
         List<Fault> faults = new ArrayList<>();
         try (ControlPlaneProcess controlPlane = ControlPlaneProcess.create("chaos",
                 "--pausable.recovery.backoff=1s",
+                "--pausable.recovery.max-backoff=4s",
                 "--pausable.reconciler.interval=2s",
                 "--pausable.reconciler.heartbeat-timeout=10s",
                 "--pausable.reconciler.launch-grace=30s",
@@ -72,18 +73,27 @@ class DriverChaosSuite {
                 String job = api.train(dataset, "Chaos " + j, EPOCHS, TRAINING_SEED, CONFIG);
                 jobs.add(job);
                 int kills = KILLS / JOBS + (j < KILLS % JOBS ? 1 : 0);
+                int killed = 0;
                 for (int k = 0; k < kills; k++) {
-                    JsonNode running = api.await(job, j2 -> Set.of("running", "completed")
-                            .contains(j2.get("status").asText()), "running", RUN);
+                    int after = killed;
+                    // The next attempt's driver, not the one just killed (its loss may not be recorded yet).
+                    JsonNode running = api.await(job, j2 -> j2.get("status").asText().equals("completed")
+                            || j2.get("status").asText().equals("running") && j2.get("attempt").asInt() > after,
+                            "running", RUN);
                     if (running.get("status").asText().equals("completed")) {
                         break;
                     }
                     int attempt = running.get("attempt").asInt();
-                    // The instant of the fault, anywhere in an epoch and its checkpoint writes.
+                    if (k % 2 == 1 && !trainedAnEpoch(api, job, attempt)) {
+                        continue;
+                    }
+                    // The instant of the fault: every other kill hits the driver's start or its first epoch,
+                    // the others an epoch (or its checkpoint upload and commit) of an attempt that has trained.
                     Thread.sleep((long) (random.nextDouble() * epochMillis * 1.5));
                     if (kill(job, attempt)) {
                         faults.add(new Fault(job, attempt, "driver SIGKILL", Instant.now()));
                     }
+                    killed = attempt;
                 }
                 pauseThenKill(api, job, faults);
             }
@@ -103,6 +113,14 @@ class DriverChaosSuite {
                     () -> jobs.stream().allMatch(job -> unreferencedObjects(api, controlPlane, job).isEmpty()));
             report(api, faults, jobs, reference);
         }
+    }
+
+    /** Waits until the attempt has recorded an epoch; false if the job completed first. */
+    private static boolean trainedAnEpoch(Api api, String job, int attempt) throws Exception {
+        Await.until("attempt " + attempt + " of " + job + " trained an epoch", RUN, () ->
+                api.job(job).get("status").asText().equals("completed") || Api.list(api.get("/v1/training/jobs/" + job
+                        + "/metrics?attempts=all").get("metrics")).stream().anyMatch(m -> m.get("attempt").asInt() == attempt));
+        return !api.job(job).get("status").asText().equals("completed");
     }
 
     /** A pause, and a SIGKILL of whatever is left of the driver right after the pause commit; then resume. */
@@ -182,6 +200,7 @@ class DriverChaosSuite {
             metrics.put(job, Api.list(api.get("/v1/training/jobs/" + job + "/metrics?attempts=all").get("metrics")));
         }
         List<Integer> lost = new ArrayList<>();
+        List<Double> lostWork = new ArrayList<>();
         List<Long> recovery = new ArrayList<>();
         for (Fault fault : faults) {
             List<JsonNode> rows = metrics.get(fault.job());
@@ -194,7 +213,14 @@ class DriverChaosSuite {
             if (firstAfter == null) {
                 continue;
             }
-            lost.add(Math.max(0, lastOfKilled - (firstAfter.get("epoch").asInt() - 1)));
+            int resumedAfter = firstAfter.get("epoch").asInt() - 1;
+            lost.add(Math.max(0, lastOfKilled - resumedAfter));
+            // Training time lost, in epochs: from the end of the epoch the next attempt resumed after (as the
+            // killed attempt recorded it) to the fault; the interrupted epoch counts with its done part.
+            rows.stream().filter(m -> m.get("attempt").asInt() == fault.attempt()
+                    && m.get("epoch").asInt() == resumedAfter).findFirst().ifPresent(m -> lostWork.add(
+                    Duration.between(OffsetDateTime.parse(m.get("recorded_at").asText()).toInstant(), fault.at())
+                            .toMillis() / (double) m.get("duration_ms").asLong()));
             Instant started = OffsetDateTime.parse(firstAfter.get("recorded_at").asText()).toInstant()
                     .minusMillis(firstAfter.get("duration_ms").asLong());
             recovery.add(Duration.between(fault.at(), started).toMillis());
@@ -204,9 +230,13 @@ class DriverChaosSuite {
                 .forEach((kind, count) -> table.append(String.format("  faults: %-32s %d%n", kind, count)));
         table.append(String.format("  jobs completed, identical to the twin: %d of %d (twin epochs %d)%n", jobs.size(),
                 jobs.size(), twin.get("current_epoch").asInt()));
-        table.append(String.format("  epochs lost per fault: max %d, mean %.2f (over %d faults followed by training)%n",
+        table.append(String.format("  whole epochs trained again per fault: max %d, mean %.2f (over %d faults)%n",
                 lost.stream().mapToInt(Integer::intValue).max().orElse(0),
                 lost.stream().mapToInt(Integer::intValue).average().orElse(0), lost.size()));
+        table.append(String.format("  training time lost per fault, in epochs (faults after a recorded epoch: %d):"
+                        + " max %.2f, mean %.2f%n", lostWork.size(),
+                lostWork.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+                lostWork.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
         table.append(String.format("  recovery (fault -> next attempt's first epoch starts): max %.1f s, mean %.1f s%n",
                 recovery.stream().mapToLong(Long::longValue).max().orElse(0) / 1000.0,
                 recovery.stream().mapToLong(Long::longValue).average().orElse(0) / 1000.0));

@@ -12,20 +12,17 @@ import dev.pausable.controlplane.launch.LaunchEvents;
 import dev.pausable.controlplane.launch.LaunchRequest;
 import dev.pausable.controlplane.launch.Liveness;
 import dev.pausable.controlplane.launch.Submission;
+import dev.pausable.controlplane.schedule.PeriodicTask;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -38,7 +35,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 @EnableConfigurationProperties(ReconcilerProperties.class)
-public class Reconciler implements SmartLifecycle {
+public class Reconciler extends PeriodicTask {
 
     static final String ACTOR = "reconciler";
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -52,10 +49,10 @@ public class Reconciler implements SmartLifecycle {
     private final ReconcilerProperties settings;
     /** Attempts already asked about once by this control plane (see {@link #driving}). */
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
-    private ScheduledExecutorService schedule;
 
     Reconciler(JobRepository jobs, JobLauncher launcher, LaunchCoordinator launches, Recovery recovery,
                TransactionTemplate tx, JdbcClient jdbc, ReconcilerProperties settings) {
+        super("reconciler");
         this.jobs = jobs;
         this.launcher = launcher;
         this.launches = launches;
@@ -230,36 +227,22 @@ public class Reconciler implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (!settings.enabled() || schedule != null) {
-            return;
-        }
-        schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "reconciler");
-            thread.setDaemon(true);
-            return thread;
-        });
-        schedule.scheduleWithFixedDelay(this::runOnce, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void runOnce() {
-        try {
-            reconcile();
-        } catch (RuntimeException e) {
-            log.warn("Reconciler pass failed: {}", e.toString(), e);
-        }
+    protected boolean enabled() {
+        return settings.enabled();
     }
 
     @Override
-    public synchronized void stop() {
-        if (schedule != null) {
-            schedule.shutdownNow();
-            schedule = null;
-        }
+    protected Duration firstDelay() {
+        return Duration.ZERO;
     }
 
     @Override
-    public synchronized boolean isRunning() {
-        return schedule != null;
+    protected Duration interval() {
+        return settings.interval();
+    }
+
+    @Override
+    protected void pass() {
+        reconcile();
     }
 }

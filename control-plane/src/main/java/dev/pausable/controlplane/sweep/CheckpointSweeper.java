@@ -1,17 +1,15 @@
 package dev.pausable.controlplane.sweep;
 
+import dev.pausable.controlplane.schedule.PeriodicTask;
 import dev.pausable.controlplane.storage.CheckpointObjects;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -23,16 +21,16 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @EnableConfigurationProperties(SweeperProperties.class)
-public class CheckpointSweeper implements SmartLifecycle {
+public class CheckpointSweeper extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(CheckpointSweeper.class);
 
     private final CheckpointObjects objects;
     private final JdbcClient jdbc;
     private final SweeperProperties settings;
-    private ScheduledExecutorService schedule;
 
     CheckpointSweeper(CheckpointObjects objects, JdbcClient jdbc, SweeperProperties settings) {
+        super("checkpoint-sweeper");
         this.objects = objects;
         this.jdbc = jdbc;
         this.settings = settings;
@@ -73,40 +71,25 @@ public class CheckpointSweeper implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (!settings.enabled() || schedule != null) {
-            return;
-        }
-        schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "checkpoint-sweeper");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long every = settings.interval().toMillis();
-        schedule.scheduleWithFixedDelay(this::runOnce, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    private void runOnce() {
-        try {
-            Swept swept = sweep();
-            if (swept.objectsDeleted() + swept.rowsMarkedMissing() > 0) {
-                log.info("Checkpoint sweep: {}", swept);
-            }
-        } catch (RuntimeException e) {
-            log.warn("Checkpoint sweep failed (tried again in {}): {}", settings.interval(), e.toString());
-        }
+    protected boolean enabled() {
+        return settings.enabled();
     }
 
     @Override
-    public synchronized void stop() {
-        if (schedule != null) {
-            schedule.shutdownNow();
-            schedule = null;
-        }
+    protected Duration firstDelay() {
+        return settings.interval();
     }
 
     @Override
-    public synchronized boolean isRunning() {
-        return schedule != null;
+    protected Duration interval() {
+        return settings.interval();
+    }
+
+    @Override
+    protected void pass() {
+        Swept swept = sweep();
+        if (swept.objectsDeleted() + swept.rowsMarkedMissing() > 0) {
+            log.info("Checkpoint sweep: {}", swept);
+        }
     }
 }

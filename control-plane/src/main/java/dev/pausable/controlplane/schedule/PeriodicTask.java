@@ -1,0 +1,70 @@
+package dev.pausable.controlplane.schedule;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * A pass run at a fixed delay on its own daemon thread while the application runs (when enabled); a
+ * failed pass is logged and the next one runs as planned.
+ */
+public abstract class PeriodicTask implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(PeriodicTask.class);
+
+    private final String name;
+    private ScheduledExecutorService schedule;
+
+    protected PeriodicTask(String name) {
+        this.name = name;
+    }
+
+    protected abstract boolean enabled();
+
+    /** The wait before the first pass. */
+    protected abstract Duration firstDelay();
+
+    /** The wait between the end of one pass and the start of the next. */
+    protected abstract Duration interval();
+
+    protected abstract void pass();
+
+    @Override
+    public synchronized void start() {
+        if (!enabled() || schedule != null) {
+            return;
+        }
+        schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+        schedule.scheduleWithFixedDelay(this::runOnce, firstDelay().toMillis(), interval().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void runOnce() {
+        try {
+            pass();
+        } catch (RuntimeException e) {
+            log.warn("{} pass failed (next in {}): {}", name, interval(), e.toString(), e);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (schedule != null) {
+            schedule.shutdownNow();
+            schedule = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return schedule != null;
+    }
+}
