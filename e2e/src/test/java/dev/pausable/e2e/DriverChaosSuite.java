@@ -3,6 +3,7 @@ package dev.pausable.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -113,6 +114,50 @@ class DriverChaosSuite {
                     () -> jobs.stream().allMatch(job -> unreferencedObjects(api, controlPlane, job).isEmpty()));
             report(api, faults, jobs, reference);
         }
+    }
+
+    /**
+     * PostgreSQL restarted under a running job: the trainer retries its writes (up to its deadline), the
+     * control plane's pool and event relay reconnect; the job completes identical to its twin.
+     */
+    @Test
+    void aPostgreSqlRestartMidTrainingLosesNothing() throws Exception {
+        Path data = Files.createDirectories(Path.of("target", "e2e")).resolve("chaos-pg-" + System.nanoTime())
+                .toAbsolutePath();
+        int port = ControlPlaneProcess.freePort();
+        EmbeddedPostgres postgres = postgres(data, port);
+        try (ControlPlaneProcess controlPlane = ControlPlaneProcess.create("chaos-pg",
+                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                "--spring.datasource.username=postgres",
+                "--pausable.spark.conf[spark.pausable.heartbeatSeconds]=1").start()) {
+            Api api = controlPlane.api;
+            String dataset = api.syntheticDataset(3000, 4);
+            String twin = api.train(dataset, "Twin", EPOCHS, TRAINING_SEED, CONFIG);
+            api.awaitStatus(twin, "completed", RUN);
+            String job = api.train(dataset, "Through a PostgreSQL restart", EPOCHS, TRAINING_SEED, CONFIG);
+            api.awaitRunningAtEpoch(job, 2, RUN);
+
+            Instant down = Instant.now();
+            postgres.close();
+            // The outage: long enough for the trainer to hit it at an epoch boundary or heartbeat.
+            Thread.sleep(5_000);
+            postgres = postgres(data, port);
+            JsonNode completed = api.awaitStatus(job, "completed", RUN);
+
+            assertThat(valLosses(api, job)).isEqualTo(valLosses(api, twin));
+            assertThat(finalModel(api, job).params()).isEqualTo(finalModel(api, twin).params());
+            assertThat(completed.get("restart_count").asInt()).as("the driver rode out the outage").isZero();
+            System.out.printf("%nChaos: PostgreSQL restarted (down 5 s at %s): job completed identical to its twin,"
+                    + " attempt %d, restarts %d%n", down, completed.get("attempt").asInt(),
+                    completed.get("restart_count").asInt());
+        } finally {
+            postgres.close();
+        }
+    }
+
+    private static EmbeddedPostgres postgres(Path data, int port) throws IOException {
+        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port)
+                .setServerConfig("listen_addresses", "127.0.0.1").start();
     }
 
     /** Waits until the attempt has recorded an epoch; false if the job completed first. */
