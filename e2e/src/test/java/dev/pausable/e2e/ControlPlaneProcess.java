@@ -95,6 +95,14 @@ final class ControlPlaneProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL: no shutdown at all, as a crashed host or the OOM killer ends it. */
+    void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop();

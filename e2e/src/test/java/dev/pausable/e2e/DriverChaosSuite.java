@@ -42,6 +42,7 @@ class DriverChaosSuite {
     private static final int JOBS = Integer.getInteger("chaos.jobs", 4);
     private static final long RANDOM_SEED = Long.getLong("chaos.seed", 1);
     private static final int EPOCHS = 8;
+    private static final int LONG_EPOCHS = 40;
     private static final long TRAINING_SEED = 41;
     private static final String CONFIG = "\"checkpoint_every_epochs\": 1, \"max_restarts\": 50";
 
@@ -152,6 +153,50 @@ class DriverChaosSuite {
                     completed.get("restart_count").asInt());
         } finally {
             postgres.close();
+        }
+    }
+
+    /**
+     * The control plane killed with SIGKILL and started again mid-run (on the suite's own PostgreSQL): the
+     * running driver outlives it, is re-adopted by its tag, and the job completes identical to its twin
+     * without a restart and without a second launch.
+     */
+    @Test
+    void aControlPlaneKilledMidRunReadoptsItsDriverAndLosesNothing() throws Exception {
+        Path data = Files.createDirectories(Path.of("target", "e2e")).resolve("chaos-cp-pg-" + System.nanoTime())
+                .toAbsolutePath();
+        int port = ControlPlaneProcess.freePort();
+        try (EmbeddedPostgres postgres = postgres(data, port)) {
+            ControlPlaneProcess first = ControlPlaneProcess.create("chaos-cp",
+                    "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                    "--spring.datasource.username=postgres",
+                    "--pausable.reconciler.interval=1s",
+                    "--pausable.reconciler.heartbeat-timeout=10s",
+                    "--pausable.spark.conf[spark.pausable.heartbeatSeconds]=1").start();
+            Api api = first.api;
+            String job;
+            String twin;
+            try {
+                String dataset = api.syntheticDataset(3000, 6);
+                // Long enough to still run when the next control plane is up (it starts in ~15 s here).
+                twin = api.train(dataset, "Twin", LONG_EPOCHS, TRAINING_SEED, CONFIG);
+                api.awaitStatus(twin, "completed", RUN);
+                job = api.train(dataset, "Outlives its control plane", LONG_EPOCHS, TRAINING_SEED, CONFIG);
+                api.awaitRunningAtEpoch(job, 2, RUN);
+            } finally {
+                first.kill();
+            }
+            assertThat(DriverCrashIT.driver(job, 1)).as("the driver outlives a SIGKILLed control plane").isNotEmpty();
+            try (ControlPlaneProcess second = first.withArgs().start()) {
+                JsonNode completed = api.awaitStatus(job, "completed", RUN);
+                assertThat(completed.get("attempt").asInt()).as("re-adopted, not launched again").isEqualTo(1);
+                assertThat(completed.get("restart_count").asInt()).isZero();
+                assertThat(valLosses(api, job)).isEqualTo(valLosses(api, twin));
+                assertThat(finalModel(api, job).params()).isEqualTo(finalModel(api, twin).params());
+                assertThat(second.log()).contains("Re-adopted pausable-" + job + "-a1");
+                System.out.printf("%nChaos: control plane SIGKILLed at epoch >= 2 and restarted: driver re-adopted,"
+                        + " job completed identical to its twin in attempt %d%n", completed.get("attempt").asInt());
+            }
         }
     }
 
