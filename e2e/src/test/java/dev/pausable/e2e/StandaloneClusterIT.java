@@ -54,6 +54,11 @@ class StandaloneClusterIT {
             assertThat(metrics).extracting(m -> m.get("epoch").asInt())
                     .containsExactlyElementsOf(IntStream.rangeClosed(1, 6).boxed().toList());
             assertThat(metrics.get(pausedEpoch).get("attempt").asInt()).isEqualTo(2);
+            // The master lists an application as completed once its driver has stopped Spark, which it does
+            // after committing the outcome: wait for it.
+            List<String> attempts = List.of("pausable-" + id + "-a1", "pausable-" + id + "-a2");
+            Await.until("both attempts among the master's completed applications", Duration.ofMinutes(1),
+                    () -> cluster.masterState().path("completedapps").findValuesAsText("name").containsAll(attempts));
             List<String> appNames = cluster.masterState().path("completedapps").findValuesAsText("name");
             assertThat(appNames).contains("pausable-" + id + "-a1", "pausable-" + id + "-a2");
         }
