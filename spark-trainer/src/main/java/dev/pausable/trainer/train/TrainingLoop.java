@@ -243,7 +243,7 @@ public final class TrainingLoop {
         byte[] bytes = CheckpointCodec.encode(net, stats.toNormalizer(), state);
         long encodeMillis = (System.nanoTime() - started) / 1_000_000;
         int epoch = state.lastCompletedEpoch();
-        background.submit(() -> {
+        boolean replaced = background.submit(kind, () -> {
             StoredCheckpoint stored;
             try {
                 stored = checkpoints.write(checkpointUri(kind, epoch), epoch, bytes);
@@ -257,6 +257,10 @@ public final class TrainingLoop {
             deleteReleased(store.commitCheckpoint(stored.took(encodeMillis + stored.writeMillis()), kind, retention));
             return true;
         });
+        if (replaced) {
+            log.info("An earlier {} checkpoint was still waiting for the object store; epoch {} replaces it",
+                    kind.wire(), epoch);
+        }
     }
 
     /** A checkpoint write whose failure is recorded on the job (with {@code problem}) instead of ending the attempt. */
