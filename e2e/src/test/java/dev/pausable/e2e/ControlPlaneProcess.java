@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,12 +29,15 @@ final class ControlPlaneProcess implements AutoCloseable {
     final int databasePort;
     final Api api;
     private final List<String> extraArgs;
+    private final Map<String, String> environment;
     private Process process;
     private Path log;
 
-    private ControlPlaneProcess(Path work, int port, int databasePort, List<String> extraArgs) {
+    private ControlPlaneProcess(Path work, int port, int databasePort, List<String> extraArgs,
+                                Map<String, String> environment) {
         this.work = work;
         this.extraArgs = List.copyOf(extraArgs);
+        this.environment = Map.copyOf(environment);
         this.port = port;
         this.databasePort = databasePort;
         this.api = new Api("http://127.0.0.1:" + port);
@@ -42,7 +47,16 @@ final class ControlPlaneProcess implements AutoCloseable {
     static ControlPlaneProcess create(String name, String... extraArgs) throws IOException {
         Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "e2e")), name)
                 .toAbsolutePath();
-        return new ControlPlaneProcess(work, freePort(), freePort(), List.of(extraArgs));
+        return new ControlPlaneProcess(work, freePort(), freePort(), List.of(extraArgs), Map.of());
+    }
+
+    /** The same control plane with its datasets and checkpoints on a real S3 server. */
+    ControlPlaneProcess on(S3Server s3) {
+        List<String> args = new ArrayList<>(extraArgs);
+        args.addAll(s3.controlPlaneArgs());
+        Map<String, String> env = new HashMap<>(environment);
+        env.putAll(s3.environment());
+        return new ControlPlaneProcess(work, port, databasePort, args, env);
     }
 
     ControlPlaneProcess start() throws Exception {
@@ -67,9 +81,13 @@ final class ControlPlaneProcess implements AutoCloseable {
                 "--pausable.spark.conf[spark.driver.host]=127.0.0.1",
                 "--pausable.spark.conf[spark.driver.extraJavaOptions]=-XX:TieredStopAtLevel=1"
                         + " -Dorg.bytedeco.javacpp.cachedir=" + work.resolve("javacpp")));
+        // A setting given again replaces the default (Spring would join the two values).
+        command.removeIf(arg -> arg.startsWith("--") && extraArgs.stream().anyMatch(extra -> extra.startsWith(
+                arg.substring(0, arg.indexOf('=') + 1))));
         command.addAll(extraArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        builder.environment().putAll(environment);
         process = builder.start();
         Await.until("control plane up (" + log + ")", Duration.ofMinutes(2), () -> {
             assertThat(process.isAlive()).as("control plane running; see " + log).isTrue();
@@ -82,7 +100,7 @@ final class ControlPlaneProcess implements AutoCloseable {
     ControlPlaneProcess withArgs(String... more) throws IOException {
         List<String> args = new ArrayList<>(extraArgs);
         args.addAll(List.of(more));
-        return new ControlPlaneProcess(work, port, databasePort, args);
+        return new ControlPlaneProcess(work, port, databasePort, args, environment);
     }
 
     /** SIGTERM, as an operator or a service manager stops it; its embedded PostgreSQL stops with it. */

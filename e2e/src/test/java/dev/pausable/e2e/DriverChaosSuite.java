@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.File;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +20,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -103,16 +99,14 @@ class DriverChaosSuite {
             for (String job : jobs) {
                 api.awaitStatus(job, "completed", RUN);
             }
-            List<String> twinLosses = valLosses(api, twin);
-            MultiLayerNetwork twinModel = finalModel(api, twin);
+            Twins twins = Twins.local(api);
             for (String job : jobs) {
-                assertThat(valLosses(api, job)).as("job " + job).isEqualTo(twinLosses);
-                assertThat(finalModel(api, job).params()).as("job " + job).isEqualTo(twinModel.params());
-                assertWithinRetention(api, job);
+                twins.assertIdentical(job, twin);
+                twins.assertWithinRetention(job);
             }
             assertThat(faults).as("faults injected").hasSizeGreaterThanOrEqualTo(Math.min(KILLS, JOBS * 2));
             Await.until("the sweeper removed every object without a live row", Duration.ofMinutes(2),
-                    () -> jobs.stream().allMatch(job -> unreferencedObjects(api, controlPlane, job).isEmpty()));
+                    () -> jobs.stream().allMatch(job -> twins.unreferencedObjects(job).isEmpty()));
             report(api, faults, jobs, reference);
         }
     }
@@ -145,8 +139,7 @@ class DriverChaosSuite {
             postgres = postgres(data, port);
             JsonNode completed = api.awaitStatus(job, "completed", RUN);
 
-            assertThat(valLosses(api, job)).isEqualTo(valLosses(api, twin));
-            assertThat(finalModel(api, job).params()).isEqualTo(finalModel(api, twin).params());
+            Twins.local(api).assertIdentical(job, twin);
             assertThat(completed.get("restart_count").asInt()).as("the driver rode out the outage").isZero();
             System.out.printf("%nChaos: PostgreSQL restarted (down 5 s at %s): job completed identical to its twin,"
                     + " attempt %d, restarts %d%n", down, completed.get("attempt").asInt(),
@@ -191,8 +184,7 @@ class DriverChaosSuite {
                 JsonNode completed = api.awaitStatus(job, "completed", RUN);
                 assertThat(completed.get("attempt").asInt()).as("re-adopted, not launched again").isEqualTo(1);
                 assertThat(completed.get("restart_count").asInt()).isZero();
-                assertThat(valLosses(api, job)).isEqualTo(valLosses(api, twin));
-                assertThat(finalModel(api, job).params()).isEqualTo(finalModel(api, twin).params());
+                Twins.local(api).assertIdentical(job, twin);
                 assertThat(second.log()).contains("Re-adopted pausable-" + job + "-a1");
                 System.out.printf("%nChaos: control plane SIGKILLed at epoch >= 2 and restarted: driver re-adopted,"
                         + " job completed identical to its twin in attempt %d%n", completed.get("attempt").asInt());
@@ -237,46 +229,6 @@ class DriverChaosSuite {
             process.onExit().get(30, TimeUnit.SECONDS);
         }
         return !driver.isEmpty();
-    }
-
-    private static List<String> valLosses(Api api, String job) throws IOException {
-        return api.metrics(job).stream().map(m -> m.get("epoch").asInt() + ":" + m.get("val_loss").asText()).toList();
-    }
-
-    private static MultiLayerNetwork finalModel(Api api, String job) throws IOException {
-        JsonNode model = api.checkpoints(job).stream().filter(c -> c.get("kind").asText().equals("final")
-                && c.get("deleted_at").isNull()).findFirst().orElseThrow();
-        File file = Path.of(URI.create(model.get("uri").asText())).toFile();
-        return ModelSerializer.restoreMultiLayerNetwork(file, false);
-    }
-
-    /** Live checkpoints: at most 2 periodic, 1 best, 1 final, no pause (superseded); each object as committed. */
-    private static void assertWithinRetention(Api api, String job) throws IOException {
-        List<JsonNode> live = api.checkpoints(job).stream().filter(c -> c.get("deleted_at").isNull()).toList();
-        Map<String, Long> kinds = live.stream().collect(Collectors.groupingBy(c -> c.get("kind").asText(),
-                TreeMap::new, Collectors.counting()));
-        assertThat(kinds.getOrDefault("periodic", 0L)).as(job + " " + kinds).isLessThanOrEqualTo(2);
-        assertThat(kinds.getOrDefault("best", 0L)).as(job + " " + kinds).isLessThanOrEqualTo(1);
-        assertThat(kinds.getOrDefault("final", 0L)).as(job + " " + kinds).isEqualTo(1);
-        assertThat(kinds.getOrDefault("pause", 0L)).as(job + " " + kinds).isZero();
-        for (JsonNode checkpoint : live) {
-            Path object = Path.of(URI.create(checkpoint.get("uri").asText()));
-            assertThat(Files.size(object)).as(object.toString()).isEqualTo(checkpoint.get("size_bytes").asLong());
-        }
-    }
-
-    private static List<Path> unreferencedObjects(Api api, ControlPlaneProcess controlPlane, String job) {
-        try {
-            Set<String> live = api.checkpoints(job).stream().filter(c -> c.get("deleted_at").isNull())
-                    .map(c -> c.get("uri").asText()).collect(Collectors.toSet());
-            Path directory = controlPlane.work.resolve("checkpoints").resolve(job);
-            try (Stream<Path> files = Files.list(directory)) {
-                return files.filter(f -> !f.getFileName().toString().endsWith(".crc"))
-                        .filter(f -> !live.contains(f.toUri().toString())).toList();
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

@@ -3,14 +3,9 @@ package dev.pausable.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,21 +46,9 @@ class DriverCrashIT {
                     .startsWith("restart 1 of 3 from epoch "));
             api.awaitStatus(twin, "completed", RUN);
 
-            assertThat(valLosses(api, victim)).isEqualTo(valLosses(api, twin));
+            Twins.local(api).assertIdentical(victim, twin);
             assertThat(api.metrics(victim)).extracting(m -> m.get("attempt").asInt()).contains(1, 2);
-            assertThat(finalModel(api, victim).params()).isEqualTo(finalModel(api, twin).params());
         }
-    }
-
-    private static List<String> valLosses(Api api, String job) throws Exception {
-        return api.metrics(job).stream().map(m -> m.get("epoch").asInt() + ":" + m.get("val_loss").asText()).toList();
-    }
-
-    private static MultiLayerNetwork finalModel(Api api, String job) throws Exception {
-        JsonNode model = api.checkpoints(job).stream().filter(c -> c.get("kind").asText().equals("final"))
-                .findFirst().orElseThrow();
-        File file = Path.of(URI.create(model.get("uri").asText())).toFile();
-        return ModelSerializer.restoreMultiLayerNetwork(file, false);
     }
 
     /** The driver JVM of one attempt, found the way an operator finds it: by its tag on the command line. */

@@ -113,7 +113,7 @@ public class CheckpointObjects implements DisposableBean {
     }
 
     /**
-     * Every object under the checkpoint root (Hadoop's CRC sidecars aside: they go with their file).
+     * Every object under the checkpoint root (Hadoop's CRC sidecars and directory markers aside).
      * Fails when the store cannot be listed.
      */
     public List<StoredObject> list() {
@@ -138,7 +138,11 @@ public class CheckpointObjects implements DisposableBean {
                 case "s3a", "s3" -> {
                     String prefix = key(root).isEmpty() || key(root).endsWith("/") ? key(root) : key(root) + "/";
                     List<StoredObject> found = new ArrayList<>();
-                    s3().listObjectsV2Paginator(r -> r.bucket(root.getHost()).prefix(prefix)).contents()
+                    // Keys ending in "/" are directory markers (s3a's, or a file-system backend's
+                    // directories), never checkpoints: deleting one is meaningless or, on such a
+                    // backend, removes a directory that still holds objects.
+                    s3().listObjectsV2Paginator(r -> r.bucket(root.getHost()).prefix(prefix)).contents().stream()
+                            .filter(o -> !o.key().endsWith("/"))
                             .forEach(o -> found.add(new StoredObject(root.getScheme() + "://" + root.getHost() + "/"
                                     + o.key(), o.lastModified())));
                     yield found;
