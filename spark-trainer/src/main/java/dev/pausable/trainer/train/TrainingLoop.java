@@ -118,10 +118,10 @@ public final class TrainingLoop {
             double learningRate = ModelFactory.learningRateAt(config,
                     net.getLayerWiseConfigurations().getIterationCount(), epoch);
             long started = System.nanoTime();
-            SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, masterFor(epoch));
+            OrderedParameterAveragingMaster master = masterFor(epoch);
+            SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
             JavaRDD<DataSet> batches = data.epochBatches(config.seed(), epoch, config.batchSize(), stats);
-            sparkNet.fit(batches);
-            batches.unpersist(false);
+            master.fitRounds(sparkNet, batches, 0, (done, rounds) -> true);
             long durationMs = (System.nanoTime() - started) / 1_000_000;
             double trainLoss = sparkNet.getScore();
             double valLoss = validationLoss(net, validation);
@@ -197,7 +197,7 @@ public final class TrainingLoop {
      * A new master per epoch: DL4J's master draws its split seeds from one Random, so a master
      * reused across epochs (or rebuilt after a restore) would not reproduce the epochs' splits.
      */
-    private ParameterAveragingTrainingMaster masterFor(int epoch) {
+    private OrderedParameterAveragingMaster masterFor(int epoch) {
         return new OrderedParameterAveragingMaster(masterSettings(config, Seeds.mix(config.seed(), Seeds.MASTER, epoch)));
     }
 
