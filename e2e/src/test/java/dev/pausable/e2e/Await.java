@@ -1,9 +1,13 @@
 package dev.pausable.e2e;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 
-/** Polls a condition until it holds or the deadline passes; the only way these tests wait. */
+/**
+ * Polls a condition until it holds or the deadline passes (or checks one throughout a fault's
+ * duration); the only way these tests wait.
+ */
 final class Await {
 
     private static final long POLL_MILLIS = 200;
@@ -19,5 +23,13 @@ final class Await {
             }
             Thread.sleep(POLL_MILLIS);
         }
+    }
+
+    /** Checks {@code invariant} (which throws when it is broken) every poll until {@code end}. */
+    static void throughout(Instant end, Callable<?> invariant) throws Exception {
+        do {
+            invariant.call();
+            Thread.sleep(POLL_MILLIS);
+        } while (Instant.now().isBefore(end));
     }
 }

@@ -95,6 +95,9 @@ class S3CheckpointIT {
 
             assertThat(fx.queryString("SELECT status FROM training_jobs WHERE id = ?", job)).isEqualTo("pausing");
             assertThat(fx.queryString("SELECT error_message FROM training_jobs WHERE id = ?", job)).isNotBlank();
+            assertThat(fx.queryStrings("SELECT reason FROM job_events WHERE job_id = ? AND event_type = 'problem'"
+                    + " ORDER BY id", job)).as("every failed pause checkpoint in the audit trail")
+                    .filteredOn(reason -> reason.startsWith("The pause checkpoint after epoch ")).hasSizeGreaterThan(1);
             assertThat(fx.queryString("SELECT pause_checkpoint_path FROM training_jobs WHERE id = ?", job)).isNull();
             assertThat(fx.queryStrings("SELECT epoch FROM training_metrics WHERE job_id = ? ORDER BY epoch", job))
                     .as("training went on after the failed pause").containsExactly("1", "2", "3");

@@ -3,6 +3,7 @@ package dev.pausable.trainer.db;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pausable.contract.AuditKind;
 import dev.pausable.contract.Checkpoint;
 import dev.pausable.contract.CheckpointKind;
 import dev.pausable.contract.CommittedCheckpoint;
@@ -259,11 +260,26 @@ public class JobStore {
      * A problem the job goes on with (a checkpoint that could not be written), or a failure a retry may
      * fix (the control plane then restarts the job from its latest checkpoint, or fails it past the
      * restart budget): the reason is on the job ({@code error_message}) until the next checkpoint is
-     * committed; no status change. Returns false when this attempt no longer owns the job.
+     * committed, and in the audit trail for good; no status change. Returns false when this attempt no
+     * longer owns the job.
      */
     public boolean recordProblem(String message) {
-        return db.inTransaction(c -> fencedUpdate(c, "UPDATE training_jobs SET error_message = ? WHERE "
-                + StatusChange.to(JobStatus.FAILED, JobStatus.UNSETTLED).condition(), message) == 1);
+        return db.inTransaction(c -> {
+            if (fencedUpdate(c, "UPDATE training_jobs SET error_message = ? WHERE "
+                    + StatusChange.to(JobStatus.FAILED, JobStatus.UNSETTLED).condition(), message) != 1) {
+                return false;
+            }
+            try (PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO job_events (job_id, event_type, to_value, actor, reason, epoch, attempt)
+                    SELECT id, ?, status, ?, ?, current_epoch, attempt FROM training_jobs WHERE id = ?""")) {
+                s.setString(1, AuditKind.PROBLEM.wire());
+                s.setString(2, actor);
+                s.setString(3, message);
+                s.setObject(4, jobId);
+                s.executeUpdate();
+            }
+            return true;
+        });
     }
 
     /** A synthetic-data job's result: the dataset row, and COMPLETED, in one transaction. */
