@@ -14,7 +14,7 @@ public enum ChangeEvent {
     JOB_UPDATE("training_job_update", Keys.JOB_ID, Keys.JOB_NAME, Keys.JOB_TYPE, Keys.STATUS, Keys.DESIRED_STATE,
             Keys.CURRENT_EPOCH, Keys.TOTAL_EPOCHS, Keys.PROGRESS_PERCENT, Keys.TRAIN_LOSS, Keys.VAL_LOSS,
             Keys.BEST_VAL_LOSS, Keys.BEST_EPOCH, Keys.ATTEMPT, Keys.SUBMISSION_ID, Keys.ERROR_MESSAGE, Keys.UPDATED_AT,
-            Keys.RESTART_COUNT, Keys.LATEST_CHECKPOINT_EPOCH),
+            Keys.RESTART_COUNT, Keys.LATEST_CHECKPOINT_EPOCH, Keys.PAUSE_AT, Keys.CURRENT_ROUND, Keys.ROUNDS_PER_EPOCH),
     /** A job was deleted. */
     JOB_DELETED("training_job_deleted", Keys.JOB_ID),
     /** An epoch's metrics row was recorded. */
@@ -86,6 +86,9 @@ public enum ChangeEvent {
         public static final String CREATED_AT = "created_at";
         public static final String RESTART_COUNT = "restart_count";
         public static final String LATEST_CHECKPOINT_EPOCH = "latest_checkpoint_epoch";
+        public static final String PAUSE_AT = "pause_at";
+        public static final String CURRENT_ROUND = "current_round";
+        public static final String ROUNDS_PER_EPOCH = "rounds_per_epoch";
         /** Added by the control plane to job updates: the {@link JobAction}s offered in the new state. */
         public static final String ACTIONS = "actions";
 

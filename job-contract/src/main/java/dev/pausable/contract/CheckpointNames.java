@@ -16,6 +16,15 @@ public final class CheckpointNames {
     }
 
     public static String name(CheckpointKind kind, int epoch, int attempt) {
+        return name(kind, epoch, 0, attempt);
+    }
+
+    /** A checkpoint within an epoch also names its round: {@code epoch-0002-round-00120-attempt-1.zip}. */
+    public static String name(CheckpointKind kind, int epoch, int round, int attempt) {
+        if (round > 0 && kind != CheckpointKind.FINAL) {
+            String prefix = kind == CheckpointKind.PAUSE ? "" : kind.wire() + "-";
+            return String.format("%sepoch-%04d-round-%05d-attempt-%d.zip", prefix, epoch, round, attempt);
+        }
         return switch (kind) {
             case PAUSE -> String.format("epoch-%04d-attempt-%d.zip", epoch, attempt);
             case PERIODIC -> String.format("periodic-epoch-%04d-attempt-%d.zip", epoch, attempt);

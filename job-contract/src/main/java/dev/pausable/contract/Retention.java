@@ -13,8 +13,10 @@ import java.util.List;
  */
 public record Retention(int keepPeriodic, boolean keepBest) {
 
-    private static final Comparator<Checkpoint> NEWEST_FIRST = Comparator.comparingInt(Checkpoint::epoch)
-            .thenComparingLong(Checkpoint::id).reversed();
+    /** How far into training a checkpoint is: its epoch, then its rounds of the next epoch. */
+    private static final Comparator<Checkpoint> POSITION = Comparator.comparingInt(Checkpoint::epoch)
+            .thenComparingInt(Checkpoint::round);
+    private static final Comparator<Checkpoint> NEWEST_FIRST = POSITION.thenComparingLong(Checkpoint::id).reversed();
 
     public static Retention of(TrainingConfig config) {
         return new Retention(config.keepCheckpoints(), config.keepBest());
@@ -34,7 +36,7 @@ public record Retention(int keepPeriodic, boolean keepBest) {
             };
             periodic += checkpoint.kind() == CheckpointKind.PERIODIC ? 1 : 0;
             bestSeen |= checkpoint.kind() == CheckpointKind.BEST;
-            if (!keep && checkpoint.epoch() <= committed.epoch()) {
+            if (!keep && POSITION.compare(checkpoint, committed) <= 0) {
                 release.add(checkpoint);
             }
         }

@@ -59,11 +59,16 @@ public final class Rows {
                 nullableLong(rs, "latest_checkpoint_size"),
                 nullableInt(rs, "latest_checkpoint_epoch"),
                 rs.getString("latest_checkpoint_kind") == null ? null
-                        : CheckpointKind.fromWire(rs.getString("latest_checkpoint_kind")));
+                        : CheckpointKind.fromWire(rs.getString("latest_checkpoint_kind")),
+                nullableInt(rs, "pause_checkpoint_round"),
+                nullableInt(rs, "latest_checkpoint_round"),
+                PauseAt.fromWire(rs.getString("pause_at")),
+                rs.getInt("current_round"),
+                nullableInt(rs, "rounds_per_epoch"));
     }
 
     public static Checkpoint checkpoint(ResultSet rs) throws SQLException {
-        return new Checkpoint(rs.getLong("id"), rs.getInt("epoch"), rs.getInt("attempt"), rs.getString("uri"),
+        return new Checkpoint(rs.getLong("id"), rs.getInt("epoch"), rs.getInt("round"), rs.getInt("attempt"), rs.getString("uri"),
                 rs.getString("sha256"), rs.getLong("size_bytes"), CheckpointKind.fromWire(rs.getString("kind")),
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("deleted_at", OffsetDateTime.class),
                 nullableLong(rs, "write_ms"));

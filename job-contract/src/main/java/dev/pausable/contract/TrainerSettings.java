@@ -16,6 +16,12 @@ public final class TrainerSettings {
     public static final String DATASET_ROOT = "spark.pausable.datasetRoot";
     /** How often the driver proves it is alive between epoch commits (seconds, default 10). */
     public static final String HEARTBEAT_SECONDS = "spark.pausable.heartbeatSeconds";
+    /**
+     * How often the driver records its round within an epoch and reads the operator's intent between
+     * rounds (milliseconds, default 1000; 0: after every round). A pause or cancel takes effect at the
+     * first round boundary after the read that sees it.
+     */
+    public static final String ROUND_REPORT_MILLIS = "spark.pausable.roundReportMillis";
     /** How long the driver retries writing the final model before the attempt fails (seconds, default 300). */
     public static final String FINAL_WRITE_SECONDS = "spark.pausable.finalWriteSeconds";
     /** How long the driver retries an unreachable PostgreSQL before failing (seconds, default 60). */

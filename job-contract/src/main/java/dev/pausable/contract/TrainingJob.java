@@ -18,6 +18,10 @@ import java.util.UUID;
  * @param restartReason  why the job was last restarted
  * @param latestCheckpointUri the latest verified checkpoint (kept by the database's triggers; shown as
  *                       {@code latest_checkpoint})
+ * @param pauseCheckpointRound rounds of the next epoch the pause checkpoint holds (0 or null at an epoch boundary)
+ * @param pauseAt        where the last requested pause takes effect
+ * @param currentRound   rounds done in the epoch after {@code currentEpoch} (which stays the last completed one)
+ * @param roundsPerEpoch rounds in an epoch, once the trainer has counted them
  */
 public record TrainingJob(
         UUID id,
@@ -56,27 +60,32 @@ public record TrainingJob(
         @JsonIgnore String latestCheckpointSha256,
         @JsonIgnore Long latestCheckpointSize,
         @JsonIgnore Integer latestCheckpointEpoch,
-        @JsonIgnore CheckpointKind latestCheckpointKind) {
+        @JsonIgnore CheckpointKind latestCheckpointKind,
+        Integer pauseCheckpointRound,
+        @JsonIgnore Integer latestCheckpointRound,
+        PauseAt pauseAt,
+        int currentRound,
+        Integer roundsPerEpoch) {
 
     /** The committed pause checkpoint, by the one completeness rule of {@link CommittedCheckpoint#of}. */
     @JsonIgnore
     public Optional<CommittedCheckpoint> pauseCheckpoint() {
         return CommittedCheckpoint.of(pauseCheckpointPath, pauseCheckpointSha256, pauseCheckpointSize,
-                pauseCheckpointEpoch);
+                pauseCheckpointEpoch, pauseCheckpointRound);
     }
 
     /** The latest verified checkpoint: the recovery point of restarts and resumes. */
     @JsonIgnore
     public Optional<CommittedCheckpoint> latestCheckpoint() {
         return CommittedCheckpoint.of(latestCheckpointUri, latestCheckpointSha256, latestCheckpointSize,
-                latestCheckpointEpoch);
+                latestCheckpointEpoch, latestCheckpointRound);
     }
 
     /** {@link #latestCheckpoint()} with its kind, as the API shows it ({@code latest_checkpoint}, or null). */
     @JsonProperty("latest_checkpoint")
     public LatestCheckpoint latestCheckpointShown() {
         return latestCheckpoint().map(c -> new LatestCheckpoint(c.uri(), c.sha256(), c.sizeBytes(), c.epoch(),
-                latestCheckpointKind)).orElse(null);
+                c.round(), latestCheckpointKind)).orElse(null);
     }
 
     /** The operator actions offered now (see {@link JobAction}); clients show exactly these. */
@@ -85,7 +94,8 @@ public record TrainingJob(
         return JobAction.offered(jobType, status, latestCheckpoint().isPresent());
     }
 
-    public record LatestCheckpoint(String uri, String sha256, long sizeBytes, int epoch, CheckpointKind kind) {
+    public record LatestCheckpoint(String uri, String sha256, long sizeBytes, int epoch, int round,
+                                   CheckpointKind kind) {
     }
 
     /** This attempt's submission tag. */

@@ -11,7 +11,12 @@ class RetentionTest {
     private final List<Checkpoint> live = new ArrayList<>();
 
     private Checkpoint commit(CheckpointKind kind, int epoch) {
-        Checkpoint checkpoint = new Checkpoint(live.size() + 1, epoch, 1, "file:///c/" + kind + "-" + epoch,
+        return commit(kind, epoch, 0);
+    }
+
+    private Checkpoint commit(CheckpointKind kind, int epoch, int round) {
+        Checkpoint checkpoint = new Checkpoint(live.size() + 1, epoch, round, 1,
+                "file:///c/" + kind + "-" + epoch + "-" + round,
                 "a".repeat(64), 10, kind, null, null, 1L);
         live.add(checkpoint);
         return checkpoint;
@@ -55,5 +60,19 @@ class RetentionTest {
         Checkpoint older = commit(CheckpointKind.PERIODIC, 5);
         assertThat(release(retention, older)).isEmpty();
         assertThat(live).contains(newer, older);
+    }
+
+    @Test
+    void aCheckpointWithinAnEpochIsNewerThanItsEpochsBoundaryAndOlderThanTheNextEpoch() {
+        Retention retention = new Retention(1, false);
+        commit(CheckpointKind.PERIODIC, 2);
+        Checkpoint midEpoch = commit(CheckpointKind.PAUSE, 2, 120);
+        Checkpoint laterInTheEpoch = commit(CheckpointKind.PAUSE, 2, 121);
+        assertThat(release(retention, laterInTheEpoch)).containsExactly(midEpoch);
+        Checkpoint olderBoundary = commit(CheckpointKind.PERIODIC, 1);
+        assertThat(release(retention, olderBoundary)).isEmpty();
+        assertThat(release(retention, commit(CheckpointKind.PERIODIC, 3)))
+                .extracting(c -> c.kind() + "@" + c.epoch() + "." + c.round())
+                .containsExactlyInAnyOrder("PERIODIC@2.0", "PAUSE@2.121", "PERIODIC@1.0");
     }
 }

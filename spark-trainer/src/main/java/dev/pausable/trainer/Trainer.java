@@ -147,10 +147,11 @@ public final class Trainer {
         TrainingData data = TrainingData.load(spark, dataset.uri(), dataset.featureColumns(),
                 dataset.labelColumns(), config.seed(), config.validationSplit(), config.workers());
         try {
-            Duration finalWriteDeadline = Duration.ofSeconds(
-                    Long.parseLong(spark.conf().get(TrainerSettings.FINAL_WRITE_SECONDS, "300")));
+            TrainingLoop.Timing timing = new TrainingLoop.Timing(
+                    Duration.ofSeconds(Long.parseLong(spark.conf().get(TrainerSettings.FINAL_WRITE_SECONDS, "300"))),
+                    Duration.ofMillis(Long.parseLong(spark.conf().get(TrainerSettings.ROUND_REPORT_MILLIS, "1000"))));
             return new TrainingLoop(sc, store, checkpoints, job, dataset, config, configHash(job.config()), resumeFrom,
-                    finalWriteDeadline).run(data);
+                    timing).run(data);
         } finally {
             data.release();
         }

@@ -63,6 +63,8 @@ public final class TrainerFixture {
                 .config("spark.local.dir", work.resolve("spark").toString())
                 .config(TrainerSettings.CHECKPOINT_ROOT, work.resolve("checkpoints").toUri().toString())
                 .config(TrainerSettings.DATASET_ROOT, work.resolve("datasets").toUri().toString())
+                // Every round is recorded, so a test's intent trigger fires at exactly the round it names.
+                .config(TrainerSettings.ROUND_REPORT_MILLIS, "0")
                 .getOrCreate();
         configureS3a(spark.sparkContext().hadoopConfiguration());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -211,12 +213,33 @@ public final class TrainerFixture {
         intentWhenEpochRecorded(jobId, epoch, "cancelling", "cancelled");
     }
 
+    /** A pause asked for at a round, set when the job records {@code round} rounds into the epoch after {@code epoch}. */
+    void pauseWhenRoundRecorded(UUID jobId, int epoch, int round) {
+        intentWhen(jobId, roundRecorded(epoch, round), "pausing", "paused", "round");
+    }
+
+    /** A cancel, set when the job records {@code round} rounds into the epoch after {@code epoch}. */
+    void cancelWhenRoundRecorded(UUID jobId, int epoch, int round) {
+        intentWhen(jobId, roundRecorded(epoch, round), "cancelling", "cancelled", "epoch");
+    }
+
+    private static String roundRecorded(int epoch, int round) {
+        return "NEW.current_epoch = " + epoch + " AND NEW.current_round = " + round + " AND OLD.current_round <> "
+                + round;
+    }
+
     private void intentWhenEpochRecorded(UUID jobId, int epoch, String status, String desired) {
+        intentWhen(jobId, "NEW.current_epoch = " + epoch + " AND OLD.current_epoch <> " + epoch, status, desired,
+                "epoch");
+    }
+
+    /** A trigger that sets the intent (as the API does) when the job's row update meets {@code condition}. */
+    private void intentWhen(UUID jobId, String condition, String status, String desired, String pauseAt) {
         String name = "pause_" + jobId.toString().replace("-", "");
         update("CREATE OR REPLACE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                + "IF NEW.current_epoch = " + epoch + " AND OLD.current_epoch <> " + epoch
-                + " AND NEW.status = 'running' THEN NEW.status := '" + status + "'; NEW.desired_state := '"
-                + desired + "'; END IF; RETURN NEW; END $$");
+                + "IF " + condition + " AND NEW.status = 'running' THEN NEW.status := '" + status
+                + "'; NEW.desired_state := '" + desired + "'; NEW.pause_at := '" + pauseAt + "'; END IF;"
+                + " RETURN NEW; END $$");
         update("DROP TRIGGER IF EXISTS " + name + " ON training_jobs");
         update("CREATE TRIGGER " + name + " BEFORE UPDATE ON training_jobs FOR EACH ROW WHEN (NEW.id = '"
                 + jobId + "') EXECUTE FUNCTION " + name + "()");

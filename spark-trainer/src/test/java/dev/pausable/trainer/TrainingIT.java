@@ -90,6 +90,22 @@ class TrainingIT {
         return paused;
     }
 
+    /** Pauses {@code round} rounds into the epoch after {@code epoch}, as a pause asked for at a round would. */
+    private String pauseAtRound(UUID job, int attempt, int epoch, int round) throws IOException {
+        fx.pauseWhenRoundRecorded(job, epoch, round);
+        Outcome paused = run(job, attempt, fx.queryString(
+                "SELECT pause_checkpoint_path FROM training_jobs WHERE id = ?", job));
+        fx.clearPauseTriggers(job);
+        String uri = fx.queryString("SELECT pause_checkpoint_path FROM training_jobs WHERE id = ?", job);
+        assertThat(paused).isEqualTo(new Outcome.Paused(epoch, uri));
+        assertThat(fx.queryStrings("SELECT status || ' ' || current_epoch || ' ' || current_round || ' '"
+                + " || pause_checkpoint_epoch || ' ' || pause_checkpoint_round FROM training_jobs WHERE id = ?", job))
+                .containsExactly("paused " + epoch + " " + round + " " + epoch + " " + round);
+        assertThat(fx.queryStrings("SELECT epoch || ' ' || round FROM checkpoints WHERE uri = ?", uri))
+                .containsExactly(epoch + " " + round);
+        return uri;
+    }
+
     @Test
     void trainsToCompletionAndStoresALoadableFinalModel() throws Exception {
         UUID job = newJob(2);
@@ -247,6 +263,68 @@ class TrainingIT {
         fx.clearPauseTriggers(job);
         assertThat(status(job)).isEqualTo("cancelled");
         assertThat(fx.queryString("SELECT max(epoch) FROM training_metrics WHERE job_id = ?", job)).isEqualTo("2");
+    }
+
+    @ParameterizedTest(name = "{0} workers")
+    @ValueSource(ints = {1, 2, 3})
+    void aRunPausedWithinAnEpochAndResumedAtTheNextRoundIsBitIdenticalToAnUninterruptedOne(int workers)
+            throws Exception {
+        UUID straight = newJob(workers);
+        run(straight, 1, null);
+
+        UUID interrupted = newJob(workers);
+        String uri = pauseAtRound(interrupted, 1, 2, 4);
+        CheckpointCodec.Restored atPause = load(uri);
+        assertThat(atPause.state().lastCompletedEpoch()).isEqualTo(2);
+        assertThat(atPause.state().roundsCompleted()).isEqualTo(4);
+        assertThat(atPause.network().getLayerWiseConfigurations().getEpochCount())
+                .as("DL4J's epoch count moves on only with a whole epoch").isEqualTo(2);
+        assertThat(fx.queryString("SELECT count(*) FROM training_metrics WHERE job_id = ? AND epoch = 3",
+                interrupted)).isEqualTo("0");
+
+        int attempt = fx.resume(interrupted);
+        assertThat(run(interrupted, attempt, uri)).isInstanceOf(Outcome.Completed.class);
+
+        assertThat(valLosses(interrupted)).isEqualTo(valLosses(straight));
+        assertThat(fx.queryStrings("SELECT learning_rate FROM training_metrics WHERE job_id = ? ORDER BY epoch",
+                interrupted)).isEqualTo(fx.queryStrings(
+                "SELECT learning_rate FROM training_metrics WHERE job_id = ? ORDER BY epoch", straight));
+        assertSameModel(checkpoint(interrupted, "final", EPOCHS), checkpoint(straight, "final", EPOCHS));
+        assertThat(fx.queryStrings("SELECT reason FROM job_events WHERE job_id = ? AND event_type = 'status'"
+                + " AND to_value = 'paused'", interrupted)).containsExactly("paused at epoch 2, round 4");
+    }
+
+    @Test
+    void threePausesWithinEpochsOneOfThemTwiceInTheSameEpochEndWhereAnUninterruptedRunEnds() throws Exception {
+        UUID straight = newJob(2);
+        run(straight, 1, null);
+
+        UUID cycled = newJob(2);
+        int attempt = 1;
+        int[][] pauses = {{1, 2}, {1, 5}, {3, 1}};
+        String uri = null;
+        for (int[] pause : pauses) {
+            uri = pauseAtRound(cycled, attempt, pause[0], pause[1]);
+            attempt = fx.resume(cycled);
+        }
+        assertThat(run(cycled, attempt, uri)).isInstanceOf(Outcome.Completed.class);
+
+        assertThat(attempt).isEqualTo(4);
+        assertThat(valLosses(cycled)).isEqualTo(valLosses(straight));
+        assertSameModel(checkpoint(cycled, "final", EPOCHS), checkpoint(straight, "final", EPOCHS));
+    }
+
+    @Test
+    void aCancelTakesEffectAtTheNextRoundBoundary() throws Exception {
+        UUID job = newJob(1);
+        fx.cancelWhenRoundRecorded(job, 1, 3);
+        assertThat(run(job, 1, null)).isEqualTo(new Outcome.Cancelled(1));
+        fx.clearPauseTriggers(job);
+        assertThat(status(job)).isEqualTo("cancelled");
+        assertThat(fx.queryString("SELECT max(epoch) FROM training_metrics WHERE job_id = ?", job)).isEqualTo("1");
+        assertThat(fx.queryStrings("SELECT reason FROM job_events WHERE job_id = ? AND event_type = 'status'"
+                + " AND to_value = 'cancelled'", job))
+                .containsExactly("cancelled at epoch 1, round 3");
     }
 
     private static void assertRestoresEverything(CheckpointCodec.Restored paused, CheckpointCodec.Restored reference) {

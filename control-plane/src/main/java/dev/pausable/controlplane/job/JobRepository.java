@@ -1,7 +1,7 @@
 package dev.pausable.controlplane.job;
 
 import dev.pausable.contract.Checkpoint;
-import dev.pausable.contract.CheckpointKind;
+import dev.pausable.contract.CommittedCheckpoint;
 import dev.pausable.contract.DesiredState;
 import dev.pausable.contract.JobStatus;
 import dev.pausable.contract.JobType;
@@ -196,14 +196,9 @@ public class JobRepository {
 
     public List<Checkpoint> checkpoints(UUID jobId) {
         return jdbc.sql("""
-                        SELECT id, epoch, attempt, uri, sha256, size_bytes, kind, created_at, deleted_at, write_ms
-                        FROM checkpoints WHERE job_id = :id ORDER BY created_at, id""")
+                        SELECT * FROM checkpoints WHERE job_id = :id ORDER BY created_at, id""")
                 .param("id", jobId)
-                .query((rs, n) -> new Checkpoint(rs.getLong("id"), rs.getInt("epoch"), rs.getInt("attempt"),
-                        rs.getString("uri"), rs.getString("sha256"), rs.getLong("size_bytes"),
-                        CheckpointKind.fromWire(rs.getString("kind")),
-                        rs.getObject("created_at", OffsetDateTime.class),
-                        rs.getObject("deleted_at", OffsetDateTime.class), Rows.nullableLong(rs, "write_ms")))
+                .query((rs, n) -> Rows.checkpoint(rs))
                 .list();
     }
 
@@ -235,6 +230,15 @@ public class JobRepository {
             assignments.add(column + " = :" + param);
             params.put(param, value);
             return this;
+        }
+
+        /** Makes {@code checkpoint} the job's pause checkpoint (PAUSED rests on it; resume starts from it). */
+        public Transition pauseCheckpoint(CommittedCheckpoint checkpoint) {
+            return set("pause_checkpoint_path", checkpoint.uri())
+                    .set("pause_checkpoint_sha256", checkpoint.sha256())
+                    .set("pause_checkpoint_size", checkpoint.sizeBytes())
+                    .set("pause_checkpoint_epoch", checkpoint.epoch())
+                    .set("pause_checkpoint_round", checkpoint.round());
         }
 
         /** Sets a column to an SQL expression over the row, e.g. {@code attempt + 1} or {@code now()}. */

@@ -131,10 +131,7 @@ public class LaunchCoordinator implements DisposableBean {
             return jobs.transition(request.jobId(), request.attempt(), JobStatus.PAUSED, JobStatus.QUEUED)
                     .set("desired_state", DesiredState.PAUSED.wire())
                     .set("error_message", reason)
-                    .set("pause_checkpoint_path", checkpoint.uri())
-                    .set("pause_checkpoint_sha256", checkpoint.sha256())
-                    .set("pause_checkpoint_size", checkpoint.sizeBytes())
-                    .set("pause_checkpoint_epoch", checkpoint.epoch())
+                    .pauseCheckpoint(checkpoint)
                     .apply();
         });
     }

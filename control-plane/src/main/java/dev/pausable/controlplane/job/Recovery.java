@@ -103,13 +103,11 @@ public class Recovery {
 
     private Optional<TrainingJob> pauseAtLatest(TrainingJob job, String why, String actor) {
         CommittedCheckpoint latest = job.latestCheckpoint().orElseThrow();
-        jobs.auditAs(actor, why + "; paused at the latest verified checkpoint (epoch " + latest.epoch() + ")");
+        jobs.auditAs(actor, why + "; paused at the latest verified checkpoint (" + latest.position() + ")");
         return jobs.transition(job.id(), job.attempt(), JobStatus.PAUSED, JobStatus.PAUSING)
-                .set("pause_checkpoint_path", latest.uri())
-                .set("pause_checkpoint_sha256", latest.sha256())
-                .set("pause_checkpoint_size", latest.sizeBytes())
-                .set("pause_checkpoint_epoch", latest.epoch())
+                .pauseCheckpoint(latest)
                 .set("current_epoch", latest.epoch())
+                .set("current_round", latest.round())
                 .set("error_message", null)
                 .apply();
     }
@@ -123,7 +121,7 @@ public class Recovery {
         int next = job.attempt() + 1;
         CommittedCheckpoint from = job.latestCheckpoint().orElse(null);
         jobs.auditAs(actor, RESTART + restart + " of " + budget + " from "
-                + (from == null ? "the start" : "epoch " + from.epoch()) + " after: " + why);
+                + (from == null ? "the start" : from.position()) + " after: " + why);
         JobRepository.Transition restarted = job.status() == JobStatus.PENDING
                 ? jobs.update(job.id(), job.attempt(), JobStatus.PENDING)
                 : jobs.transition(job.id(), job.attempt(), JobStatus.PENDING, job.status());

@@ -1,5 +1,7 @@
 package dev.pausable.controlplane.support;
 
+import dev.pausable.contract.CheckpointKind;
+import dev.pausable.contract.CheckpointNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -112,13 +114,20 @@ public abstract class ApiITBase {
      * after writing the checkpoint's object (4096 bytes under the test checkpoint root).
      */
     protected void commitPause(UUID jobId, int epoch) {
+        commitPause(jobId, epoch, 0);
+    }
+
+    /** The same, for a pause {@code round} rounds into the epoch after {@code epoch}. */
+    protected void commitPause(UUID jobId, int epoch, int round) {
         sql.sql("""
-                        UPDATE training_jobs SET status = 'paused', current_epoch = :epoch,
+                        UPDATE training_jobs SET status = 'paused', current_epoch = :epoch, current_round = :round,
                                pause_checkpoint_path = :uri, pause_checkpoint_sha256 = :sha,
-                               pause_checkpoint_size = 4096, pause_checkpoint_epoch = :epoch
+                               pause_checkpoint_size = 4096, pause_checkpoint_epoch = :epoch,
+                               pause_checkpoint_round = :round
                         WHERE id = :id""")
                 .param("epoch", epoch)
-                .param("uri", checkpointObject(jobId, "epoch-" + String.format("%04d", epoch) + "-attempt-1.zip", 4096))
+                .param("round", round)
+                .param("uri", checkpointObject(jobId, CheckpointNames.name(CheckpointKind.PAUSE, epoch, round, 1), 4096))
                 .param("sha", "a".repeat(64))
                 .param("id", jobId)
                 .update();

@@ -106,7 +106,7 @@ public final class CheckpointCodec {
         if (state == null || normalizer == null) {
             throw new IOException("Checkpoint lacks " + (state == null ? STATE_ENTRY : "the normalizer"));
         }
-        if (state.formatVersion() != TrainingState.FORMAT_VERSION) {
+        if (!TrainingState.readable(state.formatVersion())) {
             throw new IOException("Checkpoint format " + state.formatVersion() + " is not supported (expected "
                     + TrainingState.FORMAT_VERSION + ")");
         }

@@ -51,7 +51,7 @@ public class CheckpointStore {
      * holds exactly these bytes (a retry after a write whose answer was lost); otherwise it is an error,
      * never an overwrite. On {@code file://} the file and its directory are synced before this returns.
      */
-    public StoredCheckpoint write(String uri, int epoch, byte[] bytes) throws IOException {
+    public StoredCheckpoint write(String uri, int epoch, int round, byte[] bytes) throws IOException {
         long started = System.nanoTime();
         String sha = HexFormat.of().formatHex(sha256().digest(bytes));
         Path target = new Path(URI.create(uri));
@@ -76,17 +76,17 @@ public class CheckpointStore {
                 sync(file.getParent());
             }
         }
-        return new StoredCheckpoint(new CommittedCheckpoint(uri, sha, bytes.length, epoch),
+        return new StoredCheckpoint(new CommittedCheckpoint(uri, sha, bytes.length, epoch, round),
                 (System.nanoTime() - started) / 1_000_000);
     }
 
-    /** {@link #write}, retried with backoff until {@code deadline} has passed; then its last error. */
+    /** {@link #write} at an epoch boundary, retried with backoff until {@code deadline} has passed; then its last error. */
     public StoredCheckpoint writeRetrying(String uri, int epoch, byte[] bytes, Duration deadline) throws IOException {
         long giveUp = System.nanoTime() + deadline.toNanos();
         long backoffMillis = 500;
         while (true) {
             try {
-                return write(uri, epoch, bytes);
+                return write(uri, epoch, 0, bytes);
             } catch (IOException e) {
                 if (System.nanoTime() + backoffMillis * 1_000_000 > giveUp) {
                     throw e;

@@ -11,6 +11,7 @@ import dev.pausable.contract.Dataset;
 import dev.pausable.contract.DesiredState;
 import dev.pausable.contract.JobStatus;
 import dev.pausable.contract.NewDataset;
+import dev.pausable.contract.PauseAt;
 import dev.pausable.contract.Retention;
 import dev.pausable.contract.Rows;
 import dev.pausable.contract.StatusChange;
@@ -109,6 +110,17 @@ public class JobStore {
                 "UPDATE training_jobs SET heartbeat_at = now() WHERE " + HEARTBEATING) == 1);
     }
 
+    /** What the operator wants, and, for a pause, at which boundary. */
+    public record Intent(DesiredState desired, PauseAt at) {
+
+        public static final Intent RUNNING = new Intent(DesiredState.RUNNING, PauseAt.EPOCH);
+
+        /** Stop at the next round boundary: a cancel, or a pause asked for at a round. */
+        public boolean stopsAtRound() {
+            return desired == DesiredState.CANCELLED || desired == DesiredState.PAUSED && at == PauseAt.ROUND;
+        }
+    }
+
     /** The operator's intent for this attempt's job (read without writing). */
     public DesiredState intent() {
         return db.inTransaction(c -> {
@@ -122,7 +134,7 @@ public class JobStore {
     }
 
     /** One epoch's progress and metrics row, in one transaction; returns the operator's intent. */
-    public DesiredState recordEpoch(EpochRecord epoch) {
+    public Intent recordEpoch(EpochRecord epoch) {
         return db.inTransaction(c -> {
             try (PreparedStatement metrics = c.prepareStatement("""
                     INSERT INTO training_metrics (job_id, attempt, epoch, train_loss, val_loss, learning_rate,
@@ -143,9 +155,9 @@ public class JobStore {
             try (PreparedStatement s = c.prepareStatement("""
                     UPDATE training_jobs
                     SET current_epoch = ?, progress_percent = ?, train_loss = ?, val_loss = ?, learning_rate = ?,
-                        best_val_loss = ?, best_epoch = ?, heartbeat_at = now()
+                        best_val_loss = ?, best_epoch = ?, current_round = 0, heartbeat_at = now()
                     WHERE id = ? AND attempt = ? AND %s
-                    RETURNING desired_state""".formatted(HEARTBEATING))) {
+                    RETURNING desired_state, pause_at""".formatted(HEARTBEATING))) {
                 s.setInt(1, epoch.epoch());
                 s.setDouble(2, epoch.progressPercent());
                 setDouble(s, 3, epoch.trainLoss());
@@ -155,7 +167,28 @@ public class JobStore {
                 s.setInt(7, epoch.bestEpoch());
                 s.setObject(8, jobId);
                 s.setInt(9, attempt);
-                return DesiredState.fromWire(returning(s, "record epoch " + epoch.epoch()));
+                return intent(s, "record epoch " + epoch.epoch());
+            }
+        });
+    }
+
+    /**
+     * Where training stands within the epoch after {@code lastCompletedEpoch}: {@code done} of
+     * {@code rounds} rounds; one UPDATE that also proves the driver alive and returns the operator's intent.
+     */
+    public Intent recordRound(int lastCompletedEpoch, int done, int rounds, double progressPercent) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("""
+                    UPDATE training_jobs
+                    SET current_round = ?, rounds_per_epoch = ?, progress_percent = ?, heartbeat_at = now()
+                    WHERE id = ? AND attempt = ? AND %s
+                    RETURNING desired_state, pause_at""".formatted(HEARTBEATING))) {
+                s.setInt(1, done);
+                s.setInt(2, rounds);
+                s.setDouble(3, progressPercent);
+                s.setObject(4, jobId);
+                s.setInt(5, attempt);
+                return intent(s, "record round " + done + " of epoch " + (lastCompletedEpoch + 1));
             }
         });
     }
@@ -170,7 +203,7 @@ public class JobStore {
             int cleared = fencedUpdate(c, """
                     UPDATE training_jobs
                     SET pause_checkpoint_path = NULL, pause_checkpoint_sha256 = NULL,
-                        pause_checkpoint_size = NULL, pause_checkpoint_epoch = NULL
+                        pause_checkpoint_size = NULL, pause_checkpoint_epoch = NULL, pause_checkpoint_round = NULL
                     WHERE pause_checkpoint_path IS NOT NULL""");
             if (cleared == 0 && statusOf(c).isEmpty()) {
                 throw new StaleAttemptException("Job " + jobId + " attempt " + attempt
@@ -210,12 +243,13 @@ public class JobStore {
     public Optional<List<String>> commitPause(StoredCheckpoint checkpoint, Retention retention) {
         return db.inTransaction(c -> {
             CommittedCheckpoint committed = checkpoint.committed();
-            audit(c, "paused after epoch " + committed.epoch());
+            audit(c, "paused " + CommittedCheckpoint.boundary(committed.epoch(), committed.round()));
             List<String> released = release(c, insertCheckpoint(c, checkpoint, CheckpointKind.PAUSE), retention);
             int paused = statusWrite(c, TrainerStatusWrite.COMMIT_PAUSE, """
                     pause_checkpoint_path = ?, pause_checkpoint_sha256 = ?, pause_checkpoint_size = ?,
-                    pause_checkpoint_epoch = ?, heartbeat_at = now()""",
-                    committed.uri(), committed.sha256(), committed.sizeBytes(), committed.epoch());
+                    pause_checkpoint_epoch = ?, pause_checkpoint_round = ?, current_round = ?, heartbeat_at = now()""",
+                    committed.uri(), committed.sha256(), committed.sizeBytes(), committed.epoch(), committed.round(),
+                    committed.round());
             if (paused == 1) {
                 return Optional.of(released);
             }
@@ -336,20 +370,21 @@ public class JobStore {
     private Checkpoint insertCheckpoint(Connection c, StoredCheckpoint stored, CheckpointKind kind) throws SQLException {
         CommittedCheckpoint checkpoint = stored.committed();
         try (PreparedStatement s = c.prepareStatement("""
-                INSERT INTO checkpoints (job_id, epoch, attempt, uri, sha256, size_bytes, kind, write_ms)
-                SELECT ?, ?, ?, ?, ?, ?, ?, ? FROM training_jobs WHERE id = ? AND attempt = ? AND %s
+                INSERT INTO checkpoints (job_id, epoch, round, attempt, uri, sha256, size_bytes, kind, write_ms)
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM training_jobs WHERE id = ? AND attempt = ? AND %s
                 ON CONFLICT (uri) DO NOTHING
                 RETURNING *""".formatted(HEARTBEATING))) {
             s.setObject(1, jobId);
             s.setInt(2, checkpoint.epoch());
-            s.setInt(3, attempt);
-            s.setString(4, checkpoint.uri());
-            s.setString(5, checkpoint.sha256());
-            s.setLong(6, checkpoint.sizeBytes());
-            s.setString(7, kind.wire());
-            s.setLong(8, stored.writeMillis());
-            s.setObject(9, jobId);
-            s.setInt(10, attempt);
+            s.setInt(3, checkpoint.round());
+            s.setInt(4, attempt);
+            s.setString(5, checkpoint.uri());
+            s.setString(6, checkpoint.sha256());
+            s.setLong(7, checkpoint.sizeBytes());
+            s.setString(8, kind.wire());
+            s.setLong(9, stored.writeMillis());
+            s.setObject(10, jobId);
+            s.setInt(11, attempt);
             try (ResultSet rs = s.executeQuery()) {
                 if (rs.next()) {
                     return Rows.checkpoint(rs);
@@ -389,7 +424,8 @@ public class JobStore {
         try (PreparedStatement s = c.prepareStatement("UPDATE checkpoints SET deleted_at = now(), deleted_reason = ?"
                 + " WHERE id = ? AND deleted_at IS NULL")) {
             for (Checkpoint checkpoint : released) {
-                s.setString(1, "superseded by " + committed.kind().wire() + " checkpoint of epoch " + committed.epoch());
+                s.setString(1, "superseded by " + committed.kind().wire() + " checkpoint of "
+                        + committed.committed().position());
                 s.setLong(2, checkpoint.id());
                 s.addBatch();
             }
@@ -417,11 +453,24 @@ public class JobStore {
         }
     }
 
+    private Intent intent(PreparedStatement s, String what) throws SQLException {
+        try (ResultSet rs = s.executeQuery()) {
+            if (!rs.next()) {
+                throw stale(what);
+            }
+            return new Intent(DesiredState.fromWire(rs.getString(1)), PauseAt.fromWire(rs.getString(2)));
+        }
+    }
+
+    private StaleAttemptException stale(String what) {
+        return new StaleAttemptException("Job " + jobId + " attempt " + attempt + " could not " + what
+                + ": a newer attempt or an operator owns the job");
+    }
+
     private String returning(PreparedStatement s, String what) throws SQLException {
         try (ResultSet rs = s.executeQuery()) {
             if (!rs.next()) {
-                throw new StaleAttemptException("Job " + jobId + " attempt " + attempt + " could not " + what
-                        + ": a newer attempt or an operator owns the job");
+                throw stale(what);
             }
             return rs.getString(1);
         }

@@ -1,5 +1,6 @@
 package dev.pausable.trainer.train;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -43,15 +44,25 @@ public class OrderedParameterAveragingMaster extends ParameterAveragingTrainingM
     @FunctionalInterface
     public interface AfterRound {
         /** {@code done} rounds of {@code rounds} are trained and averaged; false stops the epoch here. */
-        boolean proceed(int done, int rounds);
+        boolean proceed(int done, int rounds) throws IOException;
+    }
+
+    /** How far an epoch got: {@code done} of its {@code total} rounds. */
+    public record Rounds(int done, int total) {
+
+        /** The share of the epoch's examples trained by this call, which started after {@code fromRound}. */
+        public double fractionTrained(int fromRound) {
+            return total == 0 ? 0 : (double) (done - fromRound) / total;
+        }
     }
 
     /**
      * Trains rounds {@code fromRound}, {@code fromRound + 1}, … of the epoch whose minibatches are
-     * {@code batches} (one partition per worker) and returns how many of the epoch's rounds are done.
+     * {@code batches} (one partition per worker), until the epoch is complete or {@code after} stops it.
      * The network's epoch count moves on only when the epoch is complete (as {@code fit} does).
      */
-    public int fitRounds(SparkDl4jMultiLayer network, JavaRDD<DataSet> batches, int fromRound, AfterRound after) {
+    public Rounds fitRounds(SparkDl4jMultiLayer network, JavaRDD<DataSet> batches, int fromRound, AfterRound after)
+            throws IOException {
         if (Nd4j.getExecutioner() instanceof GridExecutioner grid) {
             grid.flushQueue();
         }
@@ -69,11 +80,11 @@ public class OrderedParameterAveragingMaster extends ParameterAveragingTrainingM
                 doIteration(network, round, done + 1, rounds);
                 done++;
                 if (done < rounds && !after.proceed(done, rounds)) {
-                    return done;
+                    return new Rounds(done, rounds);
                 }
             }
             network.getNetwork().incrementEpochCount();
-            return rounds;
+            return new Rounds(rounds, rounds);
         } finally {
             perWorker.unpersist(false);
         }

@@ -6,6 +6,7 @@ import dev.pausable.contract.CommittedCheckpoint;
 import dev.pausable.contract.Dataset;
 import dev.pausable.contract.DatasetTask;
 import dev.pausable.contract.DesiredState;
+import dev.pausable.contract.PauseAt;
 import dev.pausable.contract.Retention;
 import dev.pausable.contract.TrainingConfig;
 import dev.pausable.contract.TrainingJob;
@@ -37,10 +38,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The epoch loop. Every epoch, in this order: train one epoch and score the validation split;
- * record progress (which returns the operator's intent); then pause, cancel, stop early, finish,
- * or go on. Data order, worker splits and averaging order are functions of (seed, epoch), so a
- * run resumed from a checkpoint continues exactly as if it had never stopped.
+ * The epoch loop. Every epoch, in this order: train the epoch's averaging rounds and score the
+ * validation split; record progress (which returns the operator's intent); then pause, cancel, stop
+ * early, finish, or go on. Between rounds the driver records its round and reads the intent (at most
+ * every {@link Timing#roundReport}), so a cancel or a pause asked for at a round takes effect at a
+ * round boundary. Data order, rounds and averaging order are functions of (seed, epoch), so a run
+ * resumed from a checkpoint, at an epoch or a round boundary, continues exactly as if it had never
+ * stopped.
  */
 public final class TrainingLoop {
 
@@ -57,17 +61,29 @@ public final class TrainingLoop {
     private final String configHash;
     private final CommittedCheckpoint resumeFrom;
     private final Retention retention;
-    private final Duration finalWriteDeadline;
+    private final Timing timing;
     /** When the last checkpoint of this attempt was committed (or the attempt started), for the interval. */
     private long lastCheckpoint;
     /** A due checkpoint could not be written: the next epoch boundary writes one. */
     private boolean checkpointOwed;
     private BackgroundCheckpoints background;
+    /** The operator's intent as last read (at an epoch record or a round report). */
+    private JobStore.Intent intent = JobStore.Intent.RUNNING;
+    private long lastRoundReport;
+    /** Set when an epoch stopped at a round boundary: how the attempt ended there. */
+    private Outcome stoppedAtRound;
+
+    /**
+     * @param finalWrite  how long the final model's write is retried before the attempt fails
+     * @param roundReport how often the round is recorded and the intent read between rounds (zero: every round)
+     */
+    public record Timing(Duration finalWrite, Duration roundReport) {
+    }
 
     /** {@code resumeFrom}: the committed checkpoint this attempt continues from; null for a fresh start. */
     public TrainingLoop(JavaSparkContext sc, JobStore store, CheckpointStore checkpoints, TrainingJob job,
                         Dataset dataset, TrainingConfig config, String configHash, CommittedCheckpoint resumeFrom,
-                        Duration finalWriteDeadline) {
+                        Timing timing) {
         this.sc = sc;
         this.store = store;
         this.checkpoints = checkpoints;
@@ -77,7 +93,7 @@ public final class TrainingLoop {
         this.configHash = configHash;
         this.resumeFrom = resumeFrom;
         this.retention = Retention.of(config);
-        this.finalWriteDeadline = finalWriteDeadline;
+        this.timing = timing;
     }
 
     public Outcome run(TrainingData data) throws IOException {
@@ -101,12 +117,12 @@ public final class TrainingLoop {
             requireConsistent(restored, resumedFrom);
             net = restored.network();
             stats = Standardization.fromNormalizer(restored.normalizer());
-            log.info("Resumed from epoch {}, best_val_loss={}", state.lastCompletedEpoch(), state.bestValLoss());
+            log.info("Resumed from {}, best_val_loss={}", resumedFrom.position(), state.bestValLoss());
         } else {
             net = ModelFactory.create(config, dataset.featureColumns().size(), dataset.labelColumns().size(),
                     classification);
             stats = data.standardization();
-            state = new TrainingState(TrainingState.FORMAT_VERSION, job.id().toString(), store.attempt(), 0, 0, 0,
+            state = new TrainingState(TrainingState.FORMAT_VERSION, job.id().toString(), store.attempt(), 0, 0, 0, 0,
                     null, 0, 0, config.learningRate(), config.seed(), configHash, DL4J_VERSION);
         }
         List<DataSet> validation = data.validationBatches(VALIDATION_BATCH, stats);
@@ -114,68 +130,69 @@ public final class TrainingLoop {
                 state.patienceCounter());
 
         lastCheckpoint = System.nanoTime();
+        lastRoundReport = System.nanoTime();
         for (int epoch = state.lastCompletedEpoch() + 1; epoch <= job.totalEpochs(); epoch++) {
-            double learningRate = ModelFactory.learningRateAt(config,
+            int fromRound = state.roundsCompleted();
+            // A resume within an epoch reports the epoch's learning rate, not one read off the moved iteration count.
+            double learningRate = state.withinEpoch() ? state.learningRate() : ModelFactory.learningRateAt(config,
                     net.getLayerWiseConfigurations().getIterationCount(), epoch);
             long started = System.nanoTime();
             OrderedParameterAveragingMaster master = masterFor(epoch);
             SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
             JavaRDD<DataSet> batches = data.epochBatches(config.seed(), epoch, config.batchSize(), stats);
-            master.fitRounds(sparkNet, batches, 0, (done, rounds) -> true);
+            TrainingState epochStart = state;
+            int trained = epoch;
+            OrderedParameterAveragingMaster.Rounds rounds = master.fitRounds(sparkNet, batches, fromRound,
+                    (done, total) -> afterRound(net, stats, stopping, epochStart, trained, done, total, learningRate));
+            if (stoppedAtRound != null) {
+                return stoppedAtRound;
+            }
             long durationMs = (System.nanoTime() - started) / 1_000_000;
             double trainLoss = sparkNet.getScore();
             double valLoss = validationLoss(net, validation);
+            double examplesTrained = data.trainCount() * rounds.fractionTrained(fromRound);
 
             stopping.record(epoch, valLoss);
             MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-            DesiredState intent = store.recordEpoch(new EpochRecord(epoch, 100.0 * epoch / job.totalEpochs(), trainLoss,
+            intent = store.recordEpoch(new EpochRecord(epoch, 100.0 * epoch / job.totalEpochs(), trainLoss,
                     valLoss, learningRate, stopping.best(), stopping.bestEpoch(), durationMs,
-                    data.trainCount() * 1000.0 / Math.max(1, durationMs), conf.getIterationCount()));
+                    examplesTrained * 1000.0 / Math.max(1, durationMs), conf.getIterationCount()));
             log.info("Epoch {}/{}: train_loss={} val_loss={} lr={} ({} ms)", epoch, job.totalEpochs(), trainLoss,
                     valLoss, learningRate, durationMs);
             if (resumedFrom != null) {
                 store.clearPauseCheckpoint();
                 resumedFrom = null;
             }
-            state = new TrainingState(TrainingState.FORMAT_VERSION, job.id().toString(), store.attempt(), epoch,
+            state = new TrainingState(TrainingState.FORMAT_VERSION, job.id().toString(), store.attempt(), epoch, 0,
                     conf.getIterationCount(), conf.getEpochCount(), stopping.best(), stopping.bestEpoch(),
                     stopping.sinceImprovement(), learningRate,
                     config.seed(), configHash, DL4J_VERSION);
 
             boolean earlyStop = stopping.shouldStop();
             boolean last = epoch == job.totalEpochs() || earlyStop;
-            if (intent != DesiredState.RUNNING || last) {
+            if (intent.desired() != DesiredState.RUNNING || last) {
                 // Checkpoints still uploading are committed before the outcome, in their order.
                 background.drain();
             }
-            if (intent == DesiredState.CANCELLED) {
+            if (intent.desired() == DesiredState.CANCELLED) {
                 store.cancel("cancelled after epoch " + epoch);
                 return new Outcome.Cancelled(epoch);
             }
-            if (intent == DesiredState.PAUSED && !last) {
-                Optional<StoredCheckpoint> checkpoint = tryWrite(net, stats, state, CheckpointKind.PAUSE,
-                        "The pause checkpoint after epoch " + epoch + " could not be written; training goes on and"
-                                + " the pause is tried again after the next epoch");
-                if (checkpoint.isEmpty()) {
-                    continue;
-                }
-                Optional<List<String>> paused = store.commitPause(checkpoint.get(), retention);
+            if (intent.desired() == DesiredState.PAUSED && !last) {
+                Optional<Outcome> paused = pause(net, stats, state, "training goes on and the pause is tried again"
+                        + " after the next " + (intent.at() == PauseAt.ROUND ? "round" : "epoch"));
                 if (paused.isPresent()) {
-                    deleteReleased(paused.get());
-                    log.info("Paused after epoch {}: {}", epoch, checkpoint.get().uri());
-                    return new Outcome.Paused(epoch, checkpoint.get().uri());
+                    return paused.get();
                 }
-                checkpoints.delete(checkpoint.get().uri());
-                store.cancel("cancelled while pausing after epoch " + epoch);
-                return new Outcome.Cancelled(epoch);
+                continue;
             }
             if (last) {
                 // Never COMPLETED without a verified final model: retried until the deadline, then the
                 // attempt fails (transient) and the control plane's restart policy applies.
                 long writeStarted = System.nanoTime();
                 byte[] bytes = CheckpointCodec.encode(net, stats.toNormalizer(), state);
-                StoredCheckpoint model = checkpoints.writeRetrying(checkpointUri(CheckpointKind.FINAL, epoch), epoch,
-                        bytes, finalWriteDeadline).took((System.nanoTime() - writeStarted) / 1_000_000);
+                StoredCheckpoint model = checkpoints.writeRetrying(checkpointUri(CheckpointKind.FINAL, epoch, 0), epoch,
+                        bytes, timing.finalWrite()).took((System.nanoTime() - writeStarted) / 1_000_000);
                 String reason = earlyStop
                         ? "early stopping after epoch " + epoch + " (best epoch " + stopping.bestEpoch() + ")"
                         : "completed " + epoch + " epochs";
@@ -191,6 +208,61 @@ public final class TrainingLoop {
         }
         throw new IllegalStateException("Job " + job.id() + " has no epochs left to train (total "
                 + job.totalEpochs() + ")");
+    }
+
+    /**
+     * After a round that does not end the epoch: records the round and reads the intent when a report is
+     * due; then cancels, pauses here, or goes on. A pause whose checkpoint cannot be written goes on and is
+     * tried again after the next round. Returns false when the attempt ends here ({@link #stoppedAtRound}).
+     */
+    private boolean afterRound(MultiLayerNetwork net, Standardization stats, EarlyStopping stopping,
+                               TrainingState epochStart, int epoch, int done, int rounds, double learningRate)
+            throws IOException {
+        long now = System.nanoTime();
+        if (now - lastRoundReport >= timing.roundReport().toNanos()) {
+            lastRoundReport = now;
+            double progress = 100.0 * (epoch - 1 + (double) done / rounds) / job.totalEpochs();
+            intent = store.recordRound(epoch - 1, done, rounds, progress);
+        }
+        if (!intent.stopsAtRound()) {
+            return true;
+        }
+        background.drain();
+        if (intent.desired() == DesiredState.CANCELLED) {
+            store.cancel("cancelled " + CommittedCheckpoint.boundary(epoch - 1, done));
+            stoppedAtRound = new Outcome.Cancelled(epoch - 1);
+            return false;
+        }
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
+        TrainingState here = new TrainingState(TrainingState.FORMAT_VERSION, job.id().toString(), store.attempt(),
+                epoch - 1, done, conf.getIterationCount(), conf.getEpochCount(), epochStart.bestValLoss(),
+                epochStart.bestEpoch(), epochStart.patienceCounter(), learningRate, config.seed(), configHash,
+                DL4J_VERSION);
+        stoppedAtRound = pause(net, stats, here, "training goes on and the pause is tried again after the next round")
+                .orElse(null);
+        return stoppedAtRound == null;
+    }
+
+    /**
+     * Writes the pause checkpoint of {@code state} and commits the pause; empty when the checkpoint could not
+     * be written (recorded on the job with {@code retry}: what happens instead).
+     */
+    private Optional<Outcome> pause(MultiLayerNetwork net, Standardization stats, TrainingState state, String retry) {
+        String boundary = CommittedCheckpoint.boundary(state.lastCompletedEpoch(), state.roundsCompleted());
+        Optional<StoredCheckpoint> checkpoint = tryWrite(net, stats, state, CheckpointKind.PAUSE,
+                "The pause checkpoint " + boundary + " could not be written; " + retry);
+        if (checkpoint.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<List<String>> paused = store.commitPause(checkpoint.get(), retention);
+        if (paused.isPresent()) {
+            deleteReleased(paused.get());
+            log.info("Paused {}: {}", boundary, checkpoint.get().uri());
+            return Optional.of(new Outcome.Paused(state.lastCompletedEpoch(), checkpoint.get().uri()));
+        }
+        deleteReleased(List.of(checkpoint.get().uri()));
+        store.cancel("cancelled while pausing " + boundary);
+        return Optional.of(new Outcome.Cancelled(state.lastCompletedEpoch()));
     }
 
     /**
@@ -229,7 +301,9 @@ public final class TrainingLoop {
                                    CheckpointKind kind) throws IOException {
         long started = System.nanoTime();
         byte[] bytes = CheckpointCodec.encode(net, stats.toNormalizer(), state);
-        return checkpoints.write(checkpointUri(kind, state.lastCompletedEpoch()), state.lastCompletedEpoch(), bytes)
+        int epoch = state.lastCompletedEpoch();
+        int round = state.roundsCompleted();
+        return checkpoints.write(checkpointUri(kind, epoch, round), epoch, round, bytes)
                 .took((System.nanoTime() - started) / 1_000_000);
     }
 
@@ -246,7 +320,7 @@ public final class TrainingLoop {
         boolean replaced = background.submit(kind, () -> {
             StoredCheckpoint stored;
             try {
-                stored = checkpoints.write(checkpointUri(kind, epoch), epoch, bytes);
+                stored = checkpoints.write(checkpointUri(kind, epoch, 0), epoch, 0, bytes);
             } catch (IOException e) {
                 String problem = "The " + kind.wire() + " checkpoint after epoch " + epoch
                         + " could not be written; tried again after the next epoch";
@@ -275,8 +349,8 @@ public final class TrainingLoop {
         }
     }
 
-    private String checkpointUri(CheckpointKind kind, int epoch) {
-        return checkpoints.uriFor(job.id(), CheckpointNames.name(kind, epoch, store.attempt()));
+    private String checkpointUri(CheckpointKind kind, int epoch, int round) {
+        return checkpoints.uriFor(job.id(), CheckpointNames.name(kind, epoch, round, store.attempt()));
     }
 
     private void requireConsistent(CheckpointCodec.Restored restored, CommittedCheckpoint committed)
@@ -289,9 +363,9 @@ public final class TrainingLoop {
         if (!configHash.equals(state.configHash())) {
             throw new IOException("Checkpoint " + committed.uri() + " was written under another job config");
         }
-        if (state.lastCompletedEpoch() != committed.epoch()) {
+        if (state.lastCompletedEpoch() != committed.epoch() || state.roundsCompleted() != committed.round()) {
             throw new IOException("Checkpoint " + committed.uri() + " holds epoch " + state.lastCompletedEpoch()
-                    + ", but epoch " + committed.epoch() + " was committed");
+                    + " and " + state.roundsCompleted() + " rounds, but " + committed.position() + " was committed");
         }
         if (conf.getEpochCount() != state.epochCount() || conf.getIterationCount() != state.iterationCount()) {
             throw new IOException("Checkpoint " + committed.uri() + " restored DL4J counters (epoch "

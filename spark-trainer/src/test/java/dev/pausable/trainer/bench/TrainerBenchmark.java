@@ -142,7 +142,7 @@ class TrainerBenchmark {
         var row = jobStore.load();
         long started = System.nanoTime();
         new TrainingLoop(sc, jobStore, store, row, jobStore.dataset(dataset), config, "bench", null,
-                java.time.Duration.ofMinutes(5)).run(data);
+                new TrainingLoop.Timing(java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(1))).run(data);
         long took = System.nanoTime() - started;
         line("  ours fit ms per epoch:  %s", fx.queryStrings(
                 "SELECT duration_ms FROM training_metrics WHERE job_id = ? ORDER BY epoch", job));
@@ -152,7 +152,7 @@ class TrainerBenchmark {
     private void checkpointCost(CheckpointStore store, TrainingData data, TrainingConfig config) throws Exception {
         MultiLayerNetwork net = ModelFactory.create(config, 8, 2, false);
         Standardization stats = data.standardization();
-        TrainingState state = new TrainingState(TrainingState.FORMAT_VERSION, "bench", 1, 1, 0, 0, 1.0, 1, 0,
+        TrainingState state = new TrainingState(TrainingState.FORMAT_VERSION, "bench", 1, 1, 0, 0, 0, 1.0, 1, 0,
                 0.001, 5, "bench", "1.0.0-M2.1");
         byte[] sample = CheckpointCodec.encode(net, stats.toNormalizer(), state);
         FileSystem fs = new org.apache.hadoop.fs.Path(URI.create(store.uriFor(UUID.randomUUID(), "x")))
@@ -165,7 +165,7 @@ class TrainerBenchmark {
             UUID job = UUID.randomUUID();
             long t0 = System.nanoTime();
             StoredCheckpoint stored = store.write(store.uriFor(job, "ckpt.zip"),
-                    1, CheckpointCodec.encode(net, stats.toNormalizer(), state));
+                    1, 0, CheckpointCodec.encode(net, stats.toNormalizer(), state));
             write[i] = System.nanoTime() - t0;
 
             org.apache.hadoop.fs.Path raw = new org.apache.hadoop.fs.Path(URI.create(store.uriFor(job, "raw.bin")));

@@ -32,7 +32,7 @@ class CheckpointCodecTest {
                 Nd4j.create(new double[] {10, 20}, new long[] {1, 2}, DataType.DOUBLE),
                 Nd4j.create(new double[] {1, 2}, new long[] {1, 2}, DataType.DOUBLE));
         normalizer.fitLabel(true);
-        TrainingState state = new TrainingState(TrainingState.FORMAT_VERSION, "job", 2, 7, 42, 7, 0.125, 5, 2,
+        TrainingState state = new TrainingState(TrainingState.FORMAT_VERSION, "job", 2, 7, 120, 42, 7, 0.125, 5, 2,
                 0.0047, 3, "abc", "1.0.0-M2.1");
 
         byte[] bytes = CheckpointCodec.encode(net, normalizer, state);
@@ -58,8 +58,45 @@ class CheckpointCodecTest {
         MultiLayerNetwork net = ModelFactory.create(CONFIG, 3, 2, false);
         NormalizerStandardize normalizer = new NormalizerStandardize(Nd4j.zeros(DataType.DOUBLE, 1, 3),
                 Nd4j.ones(DataType.DOUBLE, 1, 3));
-        byte[] bytes = CheckpointCodec.encode(net, normalizer, new TrainingState(99, "job", 1, 1, 0, 0, null, 0, 0,
+        byte[] bytes = CheckpointCodec.encode(net, normalizer, new TrainingState(99, "job", 1, 1, 0, 0, 0, null, 0, 0,
                 0.01, 3, "abc", "x"));
         assertThatThrownBy(() -> CheckpointCodec.decode(bytes)).hasMessageContaining("format 99");
+    }
+
+    @Test
+    void readsAFormatOneCheckpointAsAnEpochBoundary() throws Exception {
+        MultiLayerNetwork net = ModelFactory.create(CONFIG, 3, 2, false);
+        NormalizerStandardize normalizer = new NormalizerStandardize(Nd4j.zeros(DataType.DOUBLE, 1, 3),
+                Nd4j.ones(DataType.DOUBLE, 1, 3));
+        byte[] current = CheckpointCodec.encode(net, normalizer, new TrainingState(TrainingState.FORMAT_VERSION,
+                "job", 1, 4, 0, 0, 0, null, 0, 0, 0.01, 3, "abc", "x"));
+        // Format 1, as written before rounds existed: no rounds_completed.
+        byte[] formatOne = withState(current, """
+                {"format_version": 1, "job_id": "job", "attempt": 1, "last_completed_epoch": 4,
+                 "iteration_count": 0, "epoch_count": 0, "best_val_loss": null, "best_epoch": 0,
+                 "patience_counter": 0, "learning_rate": 0.01, "data_order_seed": 3, "config_hash": "abc",
+                 "dl4j_version": "x"}""");
+
+        TrainingState state = CheckpointCodec.decode(formatOne).state();
+
+        assertThat(state.formatVersion()).isEqualTo(1);
+        assertThat(state.lastCompletedEpoch()).isEqualTo(4);
+        assertThat(state.roundsCompleted()).isZero();
+        assertThat(state.withinEpoch()).isFalse();
+    }
+
+    /** The same checkpoint zip with another training-state entry. */
+    private static byte[] withState(byte[] checkpoint, String stateJson) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new ByteArrayInputStream(checkpoint));
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes)) {
+            for (java.util.zip.ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                out.write(CheckpointCodec.STATE_ENTRY.equals(entry.getName())
+                        ? stateJson.getBytes(java.nio.charset.StandardCharsets.UTF_8) : in.readAllBytes());
+                out.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
     }
 }
