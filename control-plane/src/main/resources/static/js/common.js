@@ -75,7 +75,7 @@ function actionButtons(job, onAction) {
   const offered = new Set(job.actions || []);
   const buttons = [];
   if (offered.has("pause")) {
-    buttons.push(el("button", { type: "button", "data-action": "pause", title: "Pause after the current epoch" }, "⏸ Pause"));
+    buttons.push(el("button", { type: "button", "data-action": "pause", title: "Pause after the current round or epoch" }, "⏸ Pause"));
   }
   if (offered.has("resume")) {
     buttons.push(el("button", { type: "button", "data-action": "resume", title: "Resume from the pause checkpoint" }, "▶ Resume"));
@@ -94,16 +94,39 @@ function actionButtons(job, onAction) {
 }
 
 const QUESTIONS = {
-  pause: job => `Pause "${job.job_name}"? It stops after the current epoch (epoch ${job.current_epoch + 1} of ${job.total_epochs}) and saves a checkpoint.`,
-  resume: job => `Resume "${job.job_name}" from its ${job.status === "failed" ? "latest" : "pause"} checkpoint (epoch ${resumeEpoch(job)} of ${job.total_epochs})?`,
+  pause: job => `Pause "${job.job_name}"? It saves a checkpoint and stops after the current averaging round`
+    + ` (within epoch ${job.current_epoch + 1} of ${job.total_epochs}) or after the whole epoch.`,
+  resume: job => {
+    const [epoch, round] = resumePoint(job);
+    return `Resume "${job.job_name}" from its ${job.status === "failed" ? "latest" : "pause"} checkpoint`
+      + ` (epoch ${epoch} of ${job.total_epochs}${round ? `, round ${round}` : ""})?`;
+  },
   cancel: job => `Cancel "${job.job_name}"?`,
   delete: job => `Delete "${job.job_name}" and its history?`,
 };
 
-/** The epoch a resume continues after: the pause checkpoint's, else the latest checkpoint's (a failed job). */
-function resumeEpoch(job) {
-  if (job.pause_checkpoint_epoch != null) return job.pause_checkpoint_epoch;
-  return job.latest_checkpoint ? job.latest_checkpoint.epoch : job.current_epoch;
+/** Where a resume continues, [epoch, round]: the pause checkpoint's, else the latest checkpoint's (a failed job). */
+function resumePoint(job) {
+  if (job.pause_checkpoint_epoch != null) return [job.pause_checkpoint_epoch, job.pause_checkpoint_round];
+  if (job.latest_checkpoint) return [job.latest_checkpoint.epoch, job.latest_checkpoint.round];
+  // A row updated from the event socket: a paused job stands where its pause checkpoint holds it.
+  return [job.current_epoch, job.status === "paused" ? job.current_round : 0];
+}
+
+/** "epoch 2", or "epoch 2, round 120" for a point within the next epoch (as the API's messages say). */
+function position(epoch, round) {
+  return round ? `epoch ${epoch}, round ${round}` : `epoch ${epoch}`;
+}
+
+/** "epoch 2 / 20", and where training is within the next epoch: " · epoch 3, round 120 of 250". */
+function epochProgress(job) {
+  const done = `epoch ${job.current_epoch} / ${job.total_epochs}`;
+  const within = job.current_round > 0 && job.current_epoch < job.total_epochs
+    && !["completed", "cancelled"].includes(job.status);
+  return within
+    ? `${done} · epoch ${job.current_epoch + 1}, round ${job.current_round}`
+      + (job.rounds_per_epoch ? ` of ${job.rounds_per_epoch}` : "")
+    : done;
 }
 
 /** "restarted 2×" when the control plane restarted the job after lost attempts, else "". */
@@ -111,9 +134,17 @@ function restartNote(job) {
   return job.restart_count > 0 ? ` · restarted ${job.restart_count}×` : "";
 }
 
-/** Asks first; sends nothing when the operator declines. Returns whether a request was sent. */
+/**
+ * Asks first; sends nothing when the operator declines. A pause asks where to stop: after the current
+ * averaging round, after the current epoch, or not at all. Returns whether a request was sent.
+ */
 async function runAction(action, job) {
-  if (!window.confirm(QUESTIONS[action](job))) {
+  let query = "";
+  if (action === "pause") {
+    const choice = await askPauseBoundary(job);
+    if (choice === "keep") return false;
+    query = "?at=" + choice;
+  } else if (!window.confirm(QUESTIONS[action](job))) {
     return false;
   }
   try {
@@ -121,13 +152,40 @@ async function runAction(action, job) {
       await api("DELETE", "/training/jobs/" + job.id);
       toast(`Deleted "${job.job_name}"`);
     } else {
-      const accepted = await api("POST", `/training/jobs/${job.id}/${action}`);
+      const accepted = await api("POST", `/training/jobs/${job.id}/${action}${query}`);
       toast(accepted.message);
     }
   } catch (error) {
     toast(error.message, true);
   }
   return true;
+}
+
+/** The pause dialog (a modal <dialog>): resolves to "round", "epoch" or "keep" (also on Escape). */
+function askPauseBoundary(job) {
+  let dialog = document.getElementById("pause-dialog");
+  if (!dialog) {
+    dialog = el("dialog", { id: "pause-dialog" },
+      el("p", { id: "pause-question" }),
+      el("div", { class: "actions" },
+        el("button", { type: "button", "data-choice": "round", title: "Within one averaging round" }, "⏸ After this round"),
+        el("button", { type: "button", "data-choice": "epoch", title: "The seed's epoch boundary" }, "⏸ After this epoch"),
+        el("button", { type: "button", "data-choice": "keep" }, "Keep training")));
+    document.body.append(dialog);
+  }
+  document.getElementById("pause-question").textContent = QUESTIONS.pause(job);
+  return new Promise(resolve => {
+    const buttons = [...dialog.querySelectorAll("button[data-choice]")];
+    const done = choice => {
+      buttons.forEach(b => { b.onclick = null; });
+      dialog.oncancel = null;
+      dialog.close();
+      resolve(choice);
+    };
+    buttons.forEach(b => { b.onclick = () => done(b.dataset.choice); });
+    dialog.oncancel = event => { event.preventDefault(); done("keep"); };
+    dialog.showModal();
+  });
 }
 
 let toastTimer;

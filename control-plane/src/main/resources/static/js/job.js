@@ -16,7 +16,7 @@ async function loadJob() {
   document.getElementById("badge").replaceChildren(statusBadge(job.status));
   document.getElementById("job").dataset.status = job.status;
   document.getElementById("progress").textContent = job.job_type === "training"
-    ? `epoch ${job.current_epoch} / ${job.total_epochs}${restartNote(job)}` + (job.best_val_loss == null ? ""
+    ? `${epochProgress(job)}${restartNote(job)}` + (job.best_val_loss == null ? ""
       : ` · best val loss ${fmtLoss(job.best_val_loss)} at epoch ${job.best_epoch}`)
     : "synthetic data";
   document.getElementById("actions").replaceChildren(actionButtons(job, async (action, target) => {
@@ -29,7 +29,7 @@ async function loadJob() {
     ["Submission", job.submission_id], ["Spark application", job.spark_app_id], ["Spark driver", job.spark_driver_id],
     ["Dataset", job.dataset_id], ["Pause checkpoint", job.pause_checkpoint_path],
     ["Latest checkpoint", job.latest_checkpoint
-      ? `epoch ${job.latest_checkpoint.epoch} (${job.latest_checkpoint.kind}) ${job.latest_checkpoint.uri}` : null],
+      ? `${position(job.latest_checkpoint.epoch, job.latest_checkpoint.round)} (${job.latest_checkpoint.kind}) ${job.latest_checkpoint.uri}` : null],
     ["Restarts", job.restart_count > 0 ? `${job.restart_count}: ${job.restart_reason}` : "0"],
     ["Created", fmtTime(job.created_at)], ["Started", fmtTime(job.started_at)],
     ["Updated", fmtTime(job.updated_at)], ["Finished", fmtTime(job.completed_at)],
@@ -48,7 +48,8 @@ async function loadHistory() {
   drawCharts(metrics.metrics);
   document.querySelector("#checkpoints tbody").replaceChildren(...checkpoints.checkpoints.map(c =>
     el("tr", { "data-checkpoint-kind": c.kind },
-      el("td", {}, c.kind), el("td", { class: "num" }, c.epoch), el("td", { class: "num" }, c.attempt),
+      el("td", {}, c.kind), el("td", { class: "num" }, c.round ? `${c.epoch} · round ${c.round}` : c.epoch),
+      el("td", { class: "num" }, c.attempt),
       el("td", { class: "num", title: c.size_bytes + " bytes" }, fmtBytes(c.size_bytes)),
       el("td", { class: "mono", title: c.sha256 }, c.sha256.slice(0, 16) + "…"),
       el("td", { class: "mono" }, c.uri), el("td", {}, fmtTime(c.created_at)),

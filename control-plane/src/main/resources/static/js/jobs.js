@@ -53,7 +53,7 @@ function row(job) {
     el("td", {}, training ? "training" : "synthetic data"),
     el("td", {}, statusBadge(job.status)),
     el("td", { class: "progress" }, training
-      ? [el("span", { class: "num", title: job.restart_reason || "" }, `epoch ${job.current_epoch} / ${job.total_epochs}${restartNote(job)}`),
+      ? [el("span", { class: "num", title: job.restart_reason || "" }, `${epochProgress(job)}${restartNote(job)}`),
          el("div", { class: "bar", title: percent + "%" }, el("span", { style: `width:${percent}%` }))]
       : el("span", { class: "muted" }, job.status === "completed" ? "generated" : "—")),
     el("td", { class: "num" }, fmtLoss(job.train_loss)),

@@ -57,6 +57,11 @@ final class Api {
         return post("/v1/training/jobs/" + id + "/pause", null, 202);
     }
 
+    /** A pause at {@code at}: "epoch" (the seed's boundary) or "round" (the next averaging round). */
+    JsonNode pause(String id, String at) throws IOException {
+        return post("/v1/training/jobs/" + id + "/pause?at=" + at, null, 202);
+    }
+
     JsonNode resume(String id) throws IOException {
         return post("/v1/training/jobs/" + id + "/resume", null, 202);
     }

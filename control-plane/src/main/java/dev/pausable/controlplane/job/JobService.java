@@ -5,6 +5,7 @@ import dev.pausable.contract.CommittedCheckpoint;
 import dev.pausable.contract.DesiredState;
 import dev.pausable.contract.JobStatus;
 import dev.pausable.contract.JobType;
+import dev.pausable.contract.PauseAt;
 import dev.pausable.contract.SubmissionTag;
 import dev.pausable.contract.SyntheticDataConfig;
 import dev.pausable.contract.TrainingConfig;
@@ -102,19 +103,26 @@ public class JobService {
         return jobs.find(id).orElseThrow(() -> new NotFoundException("Job", id));
     }
 
+    /**
+     * Asks a running training job to pause at {@code at}: the end of the current epoch (the seed's
+     * behaviour) or of the current averaging round.
+     */
     @Transactional
-    public Accepted pause(UUID id, String actor) {
+    public Accepted pause(UUID id, PauseAt at, String actor) {
         TrainingJob job = get(id);
-        jobs.auditAs(actor, "pause requested");
+        jobs.auditAs(actor, at == PauseAt.ROUND ? "pause requested at the next round" : "pause requested");
         TrainingJob pausing = jobs.transition(id, checkPausable(job).attempt(), JobStatus.PAUSING, JobStatus.RUNNING)
                 .set("desired_state", DesiredState.PAUSED.wire())
+                .set("pause_at", at.wire())
                 .apply()
                 .orElseGet(() -> {
                     checkPausable(get(id));
                     throw new InvalidStateException("Job changed while pausing; try again");
                 });
         return new Accepted(pausing.status().wire(), id, pausing.submissionId(), pausing.currentEpoch(),
-                pausing.totalEpochs(), "Training will pause after completing the current epoch");
+                pausing.totalEpochs(), at == PauseAt.ROUND
+                        ? "Training will pause after completing the current averaging round"
+                        : "Training will pause after completing the current epoch");
     }
 
     private static TrainingJob checkPausable(TrainingJob job) {
@@ -138,7 +146,7 @@ public class JobService {
         verifyObject(checkpoint);
         int nextAttempt = job.attempt() + 1;
         String submissionId = SubmissionTag.of(id, nextAttempt);
-        jobs.auditAs(actor, "resume requested from epoch " + checkpoint.epoch());
+        jobs.auditAs(actor, "resume requested from " + checkpoint.position());
         TrainingJob queued = jobs.transition(id, job.attempt(), JobStatus.QUEUED, job.status())
                 .set("desired_state", DesiredState.RUNNING.wire())
                 .set("submission_id", submissionId)
@@ -155,7 +163,7 @@ public class JobService {
         events.publishEvent(new LaunchEvents.Submit(new LaunchRequest(id, nextAttempt, submissionId, job.jobType(),
                 checkpoint, job.sparkConf(), LaunchRequest.Reason.RESUME)));
         return new Accepted(queued.status().wire(), id, submissionId, queued.currentEpoch(), queued.totalEpochs(),
-                "Training resumed from epoch " + checkpoint.epoch());
+                "Training resumed from " + checkpoint.position());
     }
 
     /** The seed's rules for PAUSED jobs; a FAILED training job resumes from its latest verified checkpoint. */

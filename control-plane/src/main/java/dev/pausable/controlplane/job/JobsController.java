@@ -3,7 +3,9 @@ package dev.pausable.controlplane.job;
 import dev.pausable.contract.JobAction;
 import dev.pausable.contract.JobStatus;
 import dev.pausable.contract.JobType;
+import dev.pausable.contract.PauseAt;
 import dev.pausable.contract.TrainingJob;
+import dev.pausable.contract.Wire;
 import dev.pausable.controlplane.metrics.JobMetrics;
 import dev.pausable.controlplane.web.ApiException;
 import dev.pausable.controlplane.web.InvalidFieldException;
@@ -95,8 +97,9 @@ class JobsController {
 
     @PostMapping("/{id}/pause")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    JobService.Accepted pause(@PathVariable UUID id, HttpServletRequest http) {
-        return counted(JobAction.PAUSE, () -> service.pause(id, actor(http)));
+    JobService.Accepted pause(@PathVariable UUID id, @RequestParam(required = false) String at,
+                              HttpServletRequest http) {
+        return counted(JobAction.PAUSE, () -> service.pause(id, pauseAt(at), actor(http)));
     }
 
     @PostMapping("/{id}/resume")
@@ -117,6 +120,19 @@ class JobsController {
             service.delete(id);
             return ResponseEntity.noContent().build();
         });
+    }
+
+    /** {@code ?at=epoch|round}; without it, the seed's epoch boundary. */
+    private static PauseAt pauseAt(String at) {
+        if (at == null) {
+            return PauseAt.EPOCH;
+        }
+        for (PauseAt boundary : PauseAt.values()) {
+            if (boundary.wire().equals(at)) {
+                return boundary;
+            }
+        }
+        throw new InvalidFieldException("at", "must be one of " + Wire.names(List.of(PauseAt.values())));
     }
 
     /** Counts an operator intent as accepted, or as refused when the rules answer with a problem. */

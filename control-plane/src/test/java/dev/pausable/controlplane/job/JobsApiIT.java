@@ -352,6 +352,54 @@ class JobsApiIT extends ApiITBase {
         assertThat(stored.get("desired_state").asString()).isEqualTo("paused");
     }
 
+    @Test
+    void aPauseAtTheNextRoundIsRecordedAndResumesFromTheRoundItStoppedAt() {
+        UUID job = createTrainingJob(registerDataset(), 20);
+        forceStatus(job, "running");
+        sql.sql("UPDATE training_jobs SET current_epoch = 2, current_round = 57, rounds_per_epoch = 250 WHERE id = :id")
+                .param("id", job).update();
+
+        Http.Response response = http.post(JOBS + "/" + job + "/pause?at=round", null);
+
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(response.body().get("status").asString()).isEqualTo("pausing");
+        assertThat(response.body().get("message").asString())
+                .isEqualTo("Training will pause after completing the current averaging round");
+        JsonNode pausing = http.get(JOBS + "/" + job).body();
+        assertThat(pausing.get("pause_at").asString()).isEqualTo("round");
+        assertThat(pausing.get("current_round").asInt()).isEqualTo(57);
+        assertThat(pausing.get("rounds_per_epoch").asInt()).isEqualTo(250);
+
+        commitPause(job, 2, 120);
+        JsonNode paused = http.get(JOBS + "/" + job).body();
+        assertThat(paused.get("pause_checkpoint_epoch").asInt()).isEqualTo(2);
+        assertThat(paused.get("pause_checkpoint_round").asInt()).isEqualTo(120);
+
+        Http.Response resumed = http.post(JOBS + "/" + job + "/resume", null);
+
+        assertThat(resumed.status()).isEqualTo(202);
+        assertThat(resumed.body().get("message").asString()).isEqualTo("Training resumed from epoch 2, round 120");
+        RecordingLauncher.Recorded resubmission = Await.until("resubmission", Duration.ofSeconds(10),
+                () -> launcher.submissions().size() == 2 ? launcher.submissions().get(1) : null);
+        assertThat(resubmission.request().checkpoint().round()).isEqualTo(120);
+    }
+
+    @Test
+    void aPauseWithoutABoundaryKeepsTheSeedsEpochBoundaryAndAnUnknownBoundaryIsRefused() {
+        UUID job = createTrainingJob(registerDataset(), 20);
+        forceStatus(job, "running");
+
+        Http.Response refused = http.post(JOBS + "/" + job + "/pause?at=batch", null);
+
+        assertProblem(refused, 400);
+        assertThat(refused.body().get("detail").asString()).isEqualTo("Field 'at' must be one of [epoch, round]");
+        assertThat(status(job)).as("nothing changed").isEqualTo("running");
+
+        assertThat(http.post(JOBS + "/" + job + "/pause?at=epoch", null).body().get("message").asString())
+                .isEqualTo("Training will pause after completing the current epoch");
+        assertThat(http.get(JOBS + "/" + job).body().get("pause_at").asString()).isEqualTo("epoch");
+    }
+
     // --- The whole pause/resume flow as the control plane sees it.
 
     @Test

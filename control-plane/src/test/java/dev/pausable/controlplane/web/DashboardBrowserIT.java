@@ -98,15 +98,18 @@ class DashboardBrowserIT extends ApiITBase {
         markPage();
 
         button(job, "pause").click();
-        assertThat(waitFor().until(ExpectedConditions.alertIsPresent()).getText()).startsWith("Pause \"");
-        browser.switchTo().alert().dismiss();
+        assertThat(pauseDialog().getText()).startsWith("Pause \"").contains("after the current averaging round")
+                .contains("after the whole epoch");
+        choose("keep");
         assertThat(status(job)).as("declined: nothing sent").isEqualTo("running");
         assertThat(eventCount(job, "intent")).isZero();
 
         button(job, "pause").click();
-        waitFor().until(ExpectedConditions.alertIsPresent()).accept();
+        choose("epoch");
         waitForRowStatus(job, "pausing");
         assertThat(status(job)).isEqualTo("pausing");
+        assertThat(sql.sql("SELECT pause_at FROM training_jobs WHERE id = :id").param("id", job)
+                .query(String.class).single()).isEqualTo("epoch");
 
         commitPause(job, 3);
         waitForRowStatus(job, "paused");
@@ -121,6 +124,36 @@ class DashboardBrowserIT extends ApiITBase {
         waitForRowStatus(job, "queued");
         assertThat(launcher.submissions()).hasSize(2);
         assertThat(pageWasNotReloaded()).isTrue();
+    }
+
+    @Test
+    void thePauseDialogOffersTheNextRoundAndTheTableShowsWhereInTheEpochTheJobIs() throws Exception {
+        UUID job = running(createTrainingJob(registerDataset(), 20));
+        openJobs();
+
+        sql.sql("UPDATE training_jobs SET current_epoch = 2, current_round = 57, rounds_per_epoch = 250 WHERE id = :id")
+                .param("id", job).update();
+        waitFor(LIVE).until(d -> row(job).findElement(By.cssSelector(".progress")).getText()
+                .contains("epoch 2 / 20 · epoch 3, round 57 of 250"));
+
+        button(job, "pause").click();
+        pauseDialog();
+        Browser.screenshot(browser, "pause-dialog");
+        choose("round");
+        waitForRowStatus(job, "pausing");
+        assertThat(sql.sql("SELECT pause_at FROM training_jobs WHERE id = :id").param("id", job)
+                .query(String.class).single()).isEqualTo("round");
+        waitFor().until(d -> browser.findElement(By.id("toast")).getText()
+                .equals("Training will pause after completing the current averaging round"));
+
+        commitPause(job, 2, 120);
+        waitForRowStatus(job, "paused");
+        assertThat(row(job).findElement(By.cssSelector(".progress")).getText())
+                .contains("epoch 2 / 20 · epoch 3, round 120 of 250");
+        button(job, "resume").click();
+        assertThat(waitFor().until(ExpectedConditions.alertIsPresent()).getText())
+                .contains("(epoch 2 of 20, round 120)");
+        browser.switchTo().alert().dismiss();
     }
 
     @Test
@@ -238,6 +271,17 @@ class DashboardBrowserIT extends ApiITBase {
 
     private String base() {
         return "http://127.0.0.1:" + port();
+    }
+
+    /** The pause dialog, once it is open. */
+    private WebElement pauseDialog() {
+        return waitFor().until(ExpectedConditions.visibilityOfElementLocated(By.id("pause-dialog")));
+    }
+
+    /** Answers the open pause dialog: round, epoch or keep; waits until it is closed. */
+    private void choose(String choice) {
+        pauseDialog().findElement(By.cssSelector("button[data-choice=" + choice + "]")).click();
+        waitFor().until(ExpectedConditions.invisibilityOfElementLocated(By.id("pause-dialog")));
     }
 
     private void openJobs() {
