@@ -6,6 +6,7 @@ import static dev.pausable.contract.JobStatus.COMPLETED;
 import static dev.pausable.contract.JobStatus.FAILED;
 import static dev.pausable.contract.JobStatus.PAUSED;
 import static dev.pausable.contract.JobStatus.PAUSING;
+import static dev.pausable.contract.JobStatus.PENDING;
 import static dev.pausable.contract.JobStatus.RUNNING;
 
 /**
@@ -25,7 +26,17 @@ public enum TrainerStatusWrite {
     /** The operator's cancel, acknowledged at an epoch boundary. */
     ACKNOWLEDGE_CANCEL(StatusChange.to(CANCELLED, CANCELLING)),
     /** The driver failed; recorded as long as the attempt still waits on an outcome. */
-    FAIL(StatusChange.to(FAILED, JobStatus.UNSETTLED));
+    FAIL(StatusChange.to(FAILED, JobStatus.UNSETTLED)),
+    /**
+     * The driver was told to stop (SIGTERM: preemption, eviction, {@code spark-submit --kill}): it committed
+     * a checkpoint at the round it was in and hands the job to the next attempt, PENDING with
+     * {@code restart_reason} {@value #PREEMPTED}; the control plane submits it (not a restart of
+     * {@code max_restarts}).
+     */
+    HAND_OVER(StatusChange.to(PENDING, RUNNING));
+
+    /** The {@code restart_reason} of a job handed over by a preempted driver. */
+    public static final String PREEMPTED = "preempted";
 
     private final StatusChange change;
 

@@ -98,6 +98,15 @@ public record TrainingJob(
                                    CheckpointKind kind) {
     }
 
+    /**
+     * A preempted driver handed the job to this attempt (see {@link TrainerStatusWrite#HAND_OVER}): it waits
+     * for the control plane to submit it, which it may do at once.
+     */
+    @JsonIgnore
+    public boolean handedOverByTrainer() {
+        return status == JobStatus.PENDING && TrainerStatusWrite.PREEMPTED.equals(restartReason);
+    }
+
     /** This attempt's submission tag. */
     @JsonIgnore
     public SubmissionTag tag() {

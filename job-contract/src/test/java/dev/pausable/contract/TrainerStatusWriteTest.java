@@ -31,7 +31,7 @@ class TrainerStatusWriteTest {
             targets.add(write.change().to());
         }
         assertThat(targets).containsExactlyInAnyOrder(JobStatus.RUNNING, JobStatus.PAUSED, JobStatus.COMPLETED,
-                JobStatus.CANCELLED, JobStatus.FAILED);
+                JobStatus.CANCELLED, JobStatus.FAILED, JobStatus.PENDING);
     }
 
     @Test

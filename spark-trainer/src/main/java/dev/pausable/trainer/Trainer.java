@@ -19,6 +19,7 @@ import dev.pausable.trainer.data.TrainingData;
 import dev.pausable.trainer.db.JobStore;
 import dev.pausable.trainer.db.StaleAttemptException;
 import dev.pausable.trainer.train.Outcome;
+import dev.pausable.trainer.train.Preemption;
 import dev.pausable.trainer.train.TrainingLoop;
 import java.io.IOException;
 import java.net.URI;
@@ -58,10 +59,17 @@ public final class Trainer {
 
     private final SparkSession spark;
     private final JobStore store;
+    private final Preemption preemption;
 
     public Trainer(SparkSession spark, JobStore store) {
+        this(spark, store, Preemption.never());
+    }
+
+    /** {@code preemption}: whether the driver has been told to stop (SIGTERM; see {@link TerminationSignal}). */
+    public Trainer(SparkSession spark, JobStore store, Preemption preemption) {
         this.spark = spark;
         this.store = store;
+        this.preemption = preemption;
     }
 
     public Outcome run(TrainerCommand args) throws IOException {
@@ -102,6 +110,12 @@ public final class Trainer {
         });
         // The generator is one Spark job: the operator's cancel is read while it runs, not after.
         while (!awaitDone(writing, INTENT_POLL)) {
+            if (preemption.requested()) {
+                // Generation has no checkpoint: a transient failure, and the restart writes the dataset again.
+                spark.sparkContext().cancelJobGroup(group);
+                awaitDone(writing, Duration.ofMinutes(5));
+                throw new IOException("Preempted (SIGTERM) while generating " + uri + "; a restart generates it again");
+            }
             if (store.intent() == DesiredState.CANCELLED) {
                 spark.sparkContext().cancelJobGroup(group);
                 awaitDone(writing, Duration.ofMinutes(5));
@@ -151,7 +165,7 @@ public final class Trainer {
                     Duration.ofSeconds(Long.parseLong(spark.conf().get(TrainerSettings.FINAL_WRITE_SECONDS, "300"))),
                     Duration.ofMillis(Long.parseLong(spark.conf().get(TrainerSettings.ROUND_REPORT_MILLIS, "1000"))));
             return new TrainingLoop(sc, store, checkpoints, job, dataset, config, configHash(job.config()), resumeFrom,
-                    timing).run(data);
+                    timing, preemption).run(data);
         } finally {
             data.release();
         }

@@ -26,7 +26,7 @@ import scala.Tuple2;
 /**
  * spark-submit entry point ({@code --class dev.pausable.trainer.TrainerMain}). The master comes
  * from spark-submit, never from code. Exit codes: 0 for a recorded outcome (completed, paused,
- * cancelled, generated), 1 for a failure recorded as FAILED, 2 for bad arguments, 3 when a newer
+ * cancelled, generated, handed to the next attempt after a SIGTERM), 1 for a failure recorded as FAILED, 2 for bad arguments, 3 when a newer
  * attempt owns the job (nothing written), 4 for a transient failure (reason recorded, no outcome: the
  * control plane restarts the job or fails it).
  */
@@ -55,8 +55,10 @@ public final class TrainerMain {
         try (Database db = database(spark.sparkContext().getConf())) {
             store = new JobStore(db, args.jobId(), args.attempt());
             Outcome outcome;
-            try (Heartbeat ignored = Heartbeat.start(store, heartbeatPeriod(spark.sparkContext().getConf()))) {
-                outcome = new Trainer(spark, store).run(args);
+            // SIGTERM is taken only now: Spark is up, and until the outcome is recorded it must stay up.
+            try (TerminationSignal termination = TerminationSignal.take();
+                 Heartbeat ignored = Heartbeat.start(store, heartbeatPeriod(spark.sparkContext().getConf()))) {
+                outcome = new Trainer(spark, store, termination).run(args);
             }
             log.info("Job {} attempt {}: {}", args.jobId(), args.attempt(), outcome);
             return 0;

@@ -8,6 +8,7 @@ import dev.pausable.trainer.checkpoint.CheckpointCodec;
 import dev.pausable.trainer.checkpoint.CheckpointMismatchException;
 import dev.pausable.trainer.checkpoint.TrainingState;
 import dev.pausable.trainer.train.Outcome;
+import dev.pausable.trainer.train.Preemption;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -312,6 +313,41 @@ class TrainingIT {
         assertThat(attempt).isEqualTo(4);
         assertThat(valLosses(cycled)).isEqualTo(valLosses(straight));
         assertSameModel(checkpoint(cycled, "final", EPOCHS), checkpoint(straight, "final", EPOCHS));
+    }
+
+    /**
+     * A driver told to stop (the flag SIGTERM sets in TrainerMain) finishes its round, commits a checkpoint
+     * and hands the job to the next attempt; that attempt resumes at the next round and the run ends
+     * bit-identical to an uninterrupted one. The restart budget is untouched.
+     */
+    @Test
+    void aPreemptedDriverHandsTheJobToTheNextAttemptAtARoundAndTheRunEndsBitIdentical() throws Exception {
+        UUID straight = newJob(2);
+        run(straight, 1, null);
+
+        UUID preempted = newJob(2);
+        // Told to stop once the job has recorded 3 rounds of epoch 3.
+        Preemption sigterm = () -> fx.queryInt("SELECT CASE WHEN current_epoch = 2 AND current_round >= 3 THEN 1"
+                + " ELSE 0 END FROM training_jobs WHERE id = ?", preempted) == 1;
+        Outcome outcome = new Trainer(fx.spark, fx.store(preempted, 1), sigterm)
+                .run(new TrainerCommand(preempted, 1, null));
+
+        assertThat(outcome).isInstanceOf(Outcome.Preempted.class);
+        Outcome.Preempted handedOver = (Outcome.Preempted) outcome;
+        assertThat(handedOver.epoch()).isEqualTo(2);
+        assertThat(handedOver.round()).isEqualTo(4);
+        assertThat(fx.queryStrings("SELECT status || ' ' || attempt || ' ' || restart_count || ' ' || restart_reason"
+                + " || ' ' || submission_id || ' ' || latest_checkpoint_uri || ' ' || latest_checkpoint_round"
+                + " FROM training_jobs WHERE id = ?", preempted)).containsExactly("pending 2 0 preempted pausable-"
+                + preempted + "-a2 " + handedOver.checkpointUri() + " 4");
+        assertThat(fx.queryStrings("SELECT kind || ' ' || epoch || ' ' || round || ' ' || attempt FROM checkpoints"
+                + " WHERE uri = ?", handedOver.checkpointUri())).containsExactly("periodic 2 4 1");
+        assertThat(fx.queryStrings("SELECT reason FROM job_events WHERE job_id = ? AND to_value = 'pending'",
+                preempted)).containsExactly("preempted at epoch 2, round 4; attempt 2 resumes from its checkpoint");
+
+        assertThat(run(preempted, 2, handedOver.checkpointUri())).isInstanceOf(Outcome.Completed.class);
+        assertThat(valLosses(preempted)).isEqualTo(valLosses(straight));
+        assertSameModel(checkpoint(preempted, "final", EPOCHS), checkpoint(straight, "final", EPOCHS));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.pausable.contract.CommittedCheckpoint;
 import dev.pausable.contract.JobType;
 import dev.pausable.contract.SubmissionTag;
 import dev.pausable.contract.TrainerCommand;
+import dev.pausable.contract.TrainingJob;
 import java.util.Map;
 import java.util.UUID;
 
@@ -26,6 +27,12 @@ public record LaunchRequest(UUID jobId, int attempt, String submissionId, JobTyp
     public LaunchRequest(UUID jobId, int attempt, String submissionId, JobType jobType,
                          CommittedCheckpoint checkpoint, Map<String, String> sparkConf) {
         this(jobId, attempt, submissionId, jobType, checkpoint, sparkConf, Reason.START);
+    }
+
+    /** The job's current attempt, from its latest verified checkpoint (or from the start without one). */
+    public static LaunchRequest fromLatestCheckpoint(TrainingJob job, Reason reason) {
+        return new LaunchRequest(job.id(), job.attempt(), job.submissionId(), job.jobType(),
+                job.latestCheckpoint().orElse(null), job.sparkConf(), reason);
     }
 
     /**

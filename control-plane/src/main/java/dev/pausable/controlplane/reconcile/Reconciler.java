@@ -106,8 +106,7 @@ public class Reconciler extends PeriodicTask {
             case GONE -> {
                 log.warn("Job {}: submission {} was never handed to Spark; submitting it now", job.id(),
                         job.submissionId());
-                launches.submit(new LaunchEvents.Submit(new LaunchRequest(job.id(), job.attempt(), job.submissionId(),
-                        job.jobType(), job.latestCheckpoint().orElse(null), job.sparkConf(),
+                launches.submit(new LaunchEvents.Submit(LaunchRequest.fromLatestCheckpoint(job,
                         job.restartCount() > 0 ? LaunchRequest.Reason.RESTART : LaunchRequest.Reason.START)));
             }
             case UNKNOWN -> log.debug("Job {}: Spark unreachable, pending left as is", job.id());
@@ -208,8 +207,9 @@ public class Reconciler extends PeriodicTask {
     }
 
     private boolean stillLaunching(TrainingJob job, OffsetDateTime now) {
-        return launches.inFlight(job.submissionId())
-                || Duration.between(job.updatedAt(), now).compareTo(settings.launchGrace()) < 0;
+        // Nobody launches an attempt a preempted driver handed over but this control plane: no grace to wait.
+        return launches.inFlight(job.submissionId()) || !job.handedOverByTrainer()
+                && Duration.between(job.updatedAt(), now).compareTo(settings.launchGrace()) < 0;
     }
 
     private static Submission submission(TrainingJob job) {

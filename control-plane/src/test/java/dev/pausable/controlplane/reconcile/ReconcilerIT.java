@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pausable.controlplane.launch.Liveness;
 import dev.pausable.controlplane.support.ApiITBase;
 import dev.pausable.controlplane.support.Await;
+import dev.pausable.controlplane.support.RecordingLauncher;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -118,6 +119,34 @@ class ReconcilerIT extends ApiITBase {
         Await.until("the lost submission made", Duration.ofSeconds(10), () -> "queued".equals(status(lost)));
         assertThat(launcher.submissions()).filteredOn(s -> s.request().jobId().equals(lost))
                 .extracting(s -> s.request().attempt()).containsExactly(1, 1);
+    }
+
+    @Test
+    void anAttemptAPreemptedDriverHandedOverIsSubmittedAtOnceFromItsCheckpointWithoutCountingARestart() {
+        UUID job = createTrainingJob(registerDataset(), 5);
+        Await.until("first submission", Duration.ofSeconds(10), () -> launcher.submissions().size() == 1);
+        String checkpoint = checkpointObject(job, "periodic-epoch-0002-round-00007-attempt-1.zip", 4096);
+        // What the trainer's HAND_OVER commits, just now (well within the launch grace).
+        sql.sql("""
+                        INSERT INTO checkpoints (job_id, epoch, round, attempt, uri, sha256, size_bytes, kind)
+                        VALUES (:id, 2, 7, 1, :uri, :sha, 4096, 'periodic')""")
+                .param("id", job).param("uri", checkpoint).param("sha", "b".repeat(64)).update();
+        sql.sql("""
+                        UPDATE training_jobs SET status = 'pending', attempt = 2, restart_reason = 'preempted',
+                               submission_id = :tag, current_epoch = 2
+                        WHERE id = :id""")
+                .param("tag", "pausable-" + job + "-a2").param("id", job).update();
+        launcher.answer("pausable-" + job + "-a2", Liveness.GONE);
+
+        reconciler.reconcile();
+
+        Await.until("the handed-over attempt submitted", Duration.ofSeconds(10), () -> "queued".equals(status(job)));
+        RecordingLauncher.Recorded submitted = launcher.submissions().get(1);
+        assertThat(submitted.request().attempt()).isEqualTo(2);
+        assertThat(submitted.request().checkpoint().uri()).isEqualTo(checkpoint);
+        assertThat(submitted.request().checkpoint().round()).isEqualTo(7);
+        assertThat(sql.sql("SELECT restart_count FROM training_jobs WHERE id = :id").param("id", job)
+                .query(Integer.class).single()).isZero();
     }
 
     @Test

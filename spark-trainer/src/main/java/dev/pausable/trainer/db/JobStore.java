@@ -15,6 +15,7 @@ import dev.pausable.contract.PauseAt;
 import dev.pausable.contract.Retention;
 import dev.pausable.contract.Rows;
 import dev.pausable.contract.StatusChange;
+import dev.pausable.contract.SubmissionTag;
 import dev.pausable.contract.TrainerStatusWrite;
 import dev.pausable.contract.TrainingJob;
 import dev.pausable.contract.Wire;
@@ -258,6 +259,25 @@ public class JobStore {
                 return Optional.empty();
             }
             throw new StaleAttemptException("Job " + jobId + " attempt " + attempt + " could not commit its pause");
+        });
+    }
+
+    /**
+     * A preempted driver's last write: its checkpoint (if one could be written) and the job handed to the
+     * next attempt, PENDING with {@code restart_reason} {@value TrainerStatusWrite#PREEMPTED}, in one
+     * transaction; the control plane submits that attempt. Returns the URIs of the released checkpoints.
+     */
+    public List<String> handOver(StoredCheckpoint checkpoint, String where, Retention retention) {
+        return db.inTransaction(c -> {
+            audit(c, "preempted " + where + "; attempt " + (attempt + 1) + " resumes from "
+                    + (checkpoint == null ? "the latest committed checkpoint" : "its checkpoint"));
+            List<String> released = checkpoint == null ? List.of()
+                    : release(c, insertCheckpoint(c, checkpoint, CheckpointKind.PERIODIC), retention);
+            requireOneRow(statusWrite(c, TrainerStatusWrite.HAND_OVER, """
+                    attempt = attempt + 1, submission_id = ?, restart_reason = ?, spark_app_id = NULL,
+                    spark_driver_id = NULL, error_message = NULL, heartbeat_at = now()""",
+                    SubmissionTag.of(jobId, attempt + 1), TrainerStatusWrite.PREEMPTED), "hand the job over");
+            return released;
         });
     }
 

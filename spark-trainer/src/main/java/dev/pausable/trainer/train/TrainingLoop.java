@@ -62,6 +62,7 @@ public final class TrainingLoop {
     private final CommittedCheckpoint resumeFrom;
     private final Retention retention;
     private final Timing timing;
+    private final Preemption preemption;
     /** When the last checkpoint of this attempt was committed (or the attempt started), for the interval. */
     private long lastCheckpoint;
     /** A due checkpoint could not be written: the next epoch boundary writes one. */
@@ -80,10 +81,13 @@ public final class TrainingLoop {
     public record Timing(Duration finalWrite, Duration roundReport) {
     }
 
-    /** {@code resumeFrom}: the committed checkpoint this attempt continues from; null for a fresh start. */
+    /**
+     * {@code resumeFrom}: the committed checkpoint this attempt continues from; null for a fresh start.
+     * {@code preemption}: asked after every round and epoch; once it says so, the attempt ends there.
+     */
     public TrainingLoop(JavaSparkContext sc, JobStore store, CheckpointStore checkpoints, TrainingJob job,
                         Dataset dataset, TrainingConfig config, String configHash, CommittedCheckpoint resumeFrom,
-                        Timing timing) {
+                        Timing timing, Preemption preemption) {
         this.sc = sc;
         this.store = store;
         this.checkpoints = checkpoints;
@@ -94,6 +98,7 @@ public final class TrainingLoop {
         this.resumeFrom = resumeFrom;
         this.retention = Retention.of(config);
         this.timing = timing;
+        this.preemption = preemption;
     }
 
     public Outcome run(TrainingData data) throws IOException {
@@ -170,6 +175,9 @@ public final class TrainingLoop {
 
             boolean earlyStop = stopping.shouldStop();
             boolean last = epoch == job.totalEpochs() || earlyStop;
+            if (preemption.requested() && !last) {
+                return preempted(net, stats, state);
+            }
             if (intent.desired() != DesiredState.RUNNING || last) {
                 // Checkpoints still uploading are committed before the outcome, in their order.
                 background.drain();
@@ -218,6 +226,10 @@ public final class TrainingLoop {
     private boolean afterRound(MultiLayerNetwork net, Standardization stats, EarlyStopping stopping,
                                TrainingState epochStart, int epoch, int done, int rounds, double learningRate)
             throws IOException {
+        if (preemption.requested()) {
+            stoppedAtRound = preempted(net, stats, stateAt(net, epochStart, epoch, done, learningRate));
+            return false;
+        }
         long now = System.nanoTime();
         if (now - lastRoundReport >= timing.roundReport().toNanos()) {
             lastRoundReport = now;
@@ -233,14 +245,47 @@ public final class TrainingLoop {
             stoppedAtRound = new Outcome.Cancelled(epoch - 1);
             return false;
         }
-        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-        TrainingState here = new TrainingState(TrainingState.FORMAT_VERSION, job.id().toString(), store.attempt(),
-                epoch - 1, done, conf.getIterationCount(), conf.getEpochCount(), epochStart.bestValLoss(),
-                epochStart.bestEpoch(), epochStart.patienceCounter(), learningRate, config.seed(), configHash,
-                DL4J_VERSION);
-        stoppedAtRound = pause(net, stats, here, "training goes on and the pause is tried again after the next round")
-                .orElse(null);
+        stoppedAtRound = pause(net, stats, stateAt(net, epochStart, epoch, done, learningRate),
+                "training goes on and the pause is tried again after the next round").orElse(null);
         return stoppedAtRound == null;
+    }
+
+    /** The training state {@code done} rounds into {@code epoch}: the network's, and the epoch start's counters. */
+    private TrainingState stateAt(MultiLayerNetwork net, TrainingState epochStart, int epoch, int done,
+                                  double learningRate) {
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
+        return new TrainingState(TrainingState.FORMAT_VERSION, job.id().toString(), store.attempt(), epoch - 1, done,
+                conf.getIterationCount(), conf.getEpochCount(), epochStart.bestValLoss(), epochStart.bestEpoch(),
+                epochStart.patienceCounter(), learningRate, config.seed(), configHash, DL4J_VERSION);
+    }
+
+    /**
+     * The driver was told to stop (see {@link Preemption}) and stands at {@code state}'s boundary. What the
+     * operator asked for still wins: a cancel is acknowledged, a pause is committed here. Otherwise the
+     * state is checkpointed and the job handed to the next attempt, which resumes from that checkpoint
+     * (from the latest committed one if it could not be written). A pause whose checkpoint cannot be
+     * written ends the attempt as a transient failure: the control plane pauses the job at its latest
+     * checkpoint.
+     */
+    private Outcome preempted(MultiLayerNetwork net, Standardization stats, TrainingState state) throws IOException {
+        String boundary = CommittedCheckpoint.boundary(state.lastCompletedEpoch(), state.roundsCompleted());
+        background.drain();
+        DesiredState wanted = store.intent();
+        if (wanted == DesiredState.CANCELLED) {
+            store.cancel("cancelled " + boundary + " (the driver was preempted)");
+            return new Outcome.Cancelled(state.lastCompletedEpoch());
+        }
+        if (wanted == DesiredState.PAUSED) {
+            return pause(net, stats, state, "the driver was preempted and stops without it").orElseThrow(
+                    () -> new IOException("Preempted while pausing, and the pause checkpoint could not be written"));
+        }
+        Optional<StoredCheckpoint> checkpoint = tryWrite(net, stats, state, CheckpointKind.PERIODIC,
+                "The checkpoint of a preempted driver " + boundary + " could not be written; the next attempt"
+                        + " resumes from the latest committed checkpoint");
+        deleteReleased(store.handOver(checkpoint.orElse(null), boundary, retention));
+        log.info("Preempted {}: job handed to attempt {}", boundary, store.attempt() + 1);
+        return new Outcome.Preempted(state.lastCompletedEpoch(), state.roundsCompleted(),
+                checkpoint.map(StoredCheckpoint::uri).orElse(null));
     }
 
     /**

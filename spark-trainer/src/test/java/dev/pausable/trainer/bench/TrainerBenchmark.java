@@ -142,7 +142,8 @@ class TrainerBenchmark {
         var row = jobStore.load();
         long started = System.nanoTime();
         new TrainingLoop(sc, jobStore, store, row, jobStore.dataset(dataset), config, "bench", null,
-                new TrainingLoop.Timing(java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(1))).run(data);
+                new TrainingLoop.Timing(java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(1)),
+                dev.pausable.trainer.train.Preemption.never()).run(data);
         long took = System.nanoTime() - started;
         line("  ours fit ms per epoch:  %s", fx.queryStrings(
                 "SELECT duration_ms FROM training_metrics WHERE job_id = ? ORDER BY epoch", job));
