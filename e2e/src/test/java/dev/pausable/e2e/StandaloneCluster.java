@@ -85,6 +85,20 @@ final class StandaloneCluster implements AutoCloseable {
         return new Api(restUrl()).get("/v1/submissions/status/" + driverId);
     }
 
+    /**
+     * {@code spark-submit --kill <driver>} against the master's REST gateway, as an operator would: the
+     * worker sends the driver SIGTERM, then SIGKILL after 10 s. Returns spark-submit's output.
+     */
+    String killWithSparkSubmit(String driverId) throws Exception {
+        Process kill = new ProcessBuilder(ControlPlaneProcess.sparkHome().resolve("bin").resolve("spark-submit")
+                .toString(), "--master", "spark://127.0.0.1:" + restPort, "--kill", driverId)
+                .redirectErrorStream(true).start();
+        String output = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(kill.waitFor(60, TimeUnit.SECONDS)).as("spark-submit --kill ended").isTrue();
+        assertThat(kill.exitValue()).as(output).isZero();
+        return output;
+    }
+
     private void launch(String name, Map<String, String> env, String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ControlPlaneProcess.sparkHome().resolve("bin").resolve("spark-class").toString());

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Pause and resume on a real standalone cluster (a master and two workers started here), in cluster
  * mode: the control plane submits each attempt through the master's REST gateway, the driver runs on
- * a worker, and the job's driver id is tracked there.
+ * a worker, and the job's driver id is tracked there. Then {@code spark-submit --kill} of the resumed
+ * driver within an epoch: it checkpoints its round within the worker's 10 s before SIGKILL and hands the
+ * job to attempt 3, which the control plane submits and which completes.
  */
 class StandaloneClusterIT {
 
@@ -29,7 +31,7 @@ class StandaloneClusterIT {
                      "--pausable.spark.conf[spark.executor.memory]=1g").start()) {
             Api api = running.api;
             String dataset = api.syntheticDataset(3000, 5);
-            String id = api.train(dataset, "On the cluster", 6, 17, "");
+            String id = api.train(dataset, "On the cluster", 6, 17, "\"averaging_frequency\": 1");
 
             JsonNode first = api.awaitRunningAtEpoch(id, 1, RUN);
             String firstDriver = first.get("spark_driver_id").asText();
@@ -46,17 +48,35 @@ class StandaloneClusterIT {
 
             JsonNode resumed = api.resume(id);
             assertThat(resumed.get("submission_id").asText()).isEqualTo("pausable-" + id + "-a2");
-            JsonNode completed = api.awaitStatus(id, "completed", RUN);
-            String secondDriver = completed.get("spark_driver_id").asText();
+            JsonNode second = api.await(id, j -> j.get("attempt").asInt() == 2
+                    && j.get("status").asText().equals("running") && j.get("current_round").asInt() >= 1
+                    && j.get("current_epoch").asInt() < 5, "attempt 2 running within an epoch", RUN);
+            String secondDriver = second.get("spark_driver_id").asText();
             assertThat(secondDriver).startsWith("driver-").isNotEqualTo(firstDriver);
+
+            cluster.killWithSparkSubmit(secondDriver);
+            JsonNode handedOver = api.await(id, j -> j.get("attempt").asInt() == 3, "handed to attempt 3", RUN);
+            assertThat(handedOver.get("restart_reason").asText()).isEqualTo("preempted");
+            assertThat(handedOver.get("restart_count").asInt()).isZero();
+            assertThat(handedOver.get("latest_checkpoint").get("round").asInt()).as("checkpointed within the epoch")
+                    .isPositive();
+            // Exit code 0 before the worker's SIGKILL: the worker reports FINISHED (KILLED would mean it was killed).
+            Await.until("driver " + secondDriver + " ended by itself", Duration.ofMinutes(1),
+                    () -> cluster.driverStatus(secondDriver).get("driverState").asText().equals("FINISHED"));
+
+            JsonNode completed = api.awaitStatus(id, "completed", RUN);
+            assertThat(completed.get("attempt").asInt()).isEqualTo(3);
+            String thirdDriver = completed.get("spark_driver_id").asText();
+            assertThat(thirdDriver).startsWith("driver-").isNotIn(firstDriver, secondDriver);
 
             List<JsonNode> metrics = api.metrics(id);
             assertThat(metrics).extracting(m -> m.get("epoch").asInt())
                     .containsExactlyElementsOf(IntStream.rangeClosed(1, 6).boxed().toList());
-            assertThat(metrics.get(pausedEpoch).get("attempt").asInt()).isEqualTo(2);
+            assertThat(metrics.get(pausedEpoch).get("attempt").asInt()).as("trained after the resume").isIn(2, 3);
             // The master lists an application as completed once its driver has stopped Spark, which it does
             // after committing the outcome: wait for it.
-            List<String> attempts = List.of("pausable-" + id + "-a1", "pausable-" + id + "-a2");
+            List<String> attempts = List.of("pausable-" + id + "-a1", "pausable-" + id + "-a2",
+                    "pausable-" + id + "-a3");
             Await.until("both attempts among the master's completed applications", Duration.ofMinutes(1),
                     () -> cluster.masterState().path("completedapps").findValuesAsText("name").containsAll(attempts));
             List<String> appNames = cluster.masterState().path("completedapps").findValuesAsText("name");
