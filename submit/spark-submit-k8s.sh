@@ -18,14 +18,25 @@ source "$(dirname "${BASH_SOURCE[0]}")/attempt-args.sh"
 IMAGE="${IMAGE:-registry.internal/pausable/spark-trainer-cuda:0.1.0}"
 NAMESPACE="${NAMESPACE:-training}"
 SERVICE_ACCOUNT="${SERVICE_ACCOUNT:-spark}"
+# Preemption: an evicted or deleted driver pod gets SIGTERM, then SIGKILL after the pod's
+# terminationGracePeriodSeconds (Kubernetes' default is 30 s). On SIGTERM the driver finishes its
+# averaging round, uploads and commits a checkpoint of it and hands the job to the next attempt; the grace
+# must cover the longest round plus one checkpoint upload, or the next attempt falls back to the latest
+# committed checkpoint. spark-submit --kill deletes the pod with the same grace.
+GRACE_SECONDS="${GRACE_SECONDS:-120}"
+template="$(mktemp --suffix=.yaml)"
+trap 'rm -f "$template"' EXIT
+printf 'apiVersion: v1\nkind: Pod\nspec:\n  terminationGracePeriodSeconds: %s\n' "$GRACE_SECONDS" >"$template"
 
 # The application name is the submission tag (pod names and labels derive from it); the password
 # comes from a Secret, never from this command line.
-exec "$SPARK_HOME/bin/spark-submit" \
+"$SPARK_HOME/bin/spark-submit" \
   --master "k8s://$K8S_API" --deploy-mode cluster \
   --name "pausable-$job_id-a$attempt" \
   --class dev.pausable.trainer.TrainerMain \
   --conf spark.kubernetes.namespace="$NAMESPACE" \
+  --conf spark.kubernetes.driver.podTemplateFile="$template" \
+  --conf spark.kubernetes.appKillPodDeletionGracePeriod="$GRACE_SECONDS" \
   --conf spark.kubernetes.container.image="$IMAGE" \
   --conf spark.kubernetes.authenticate.driver.serviceAccountName="$SERVICE_ACCOUNT" \
   --conf spark.kubernetes.driver.label.pausable/job-id="$job_id" \

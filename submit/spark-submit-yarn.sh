@@ -11,6 +11,14 @@
 # and the database settings in PAUSABLE_DB_URL / PAUSABLE_DB_USER / PAUSABLE_DB_PASSWORD.
 # GPU executors need YARN 3.1+ with the GPU resource type enabled (yarn.io/gpu) and Spark's
 # discovery script on every node manager (GPU_DISCOVERY_SCRIPT).
+#
+# Preemption: YARN stops a preempted or killed container (yarn application -kill, RM preemption) with
+# SIGTERM, then SIGKILL after the node manager's yarn.nodemanager.sleep-delay-before-sigkill.ms (default
+# 250 ms, a cluster setting in yarn-site.xml, not a per-application one). On SIGTERM the driver finishes its
+# averaging round, uploads and commits a checkpoint of it and hands the job to the next attempt: set that
+# delay to cover the longest round plus one checkpoint upload (e.g. 120000), or a preempted attempt falls
+# back to the latest committed checkpoint. spark.yarn.maxAppAttempts=1: the control plane, not YARN,
+# starts the next attempt.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

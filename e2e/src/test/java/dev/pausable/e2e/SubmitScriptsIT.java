@@ -50,6 +50,7 @@ class SubmitScriptsIT {
         }
         assertThat(text).contains("--name \"pausable-$job_id-a$attempt\"");
         assertThat(text).doesNotContain("PAUSABLE_DB_PASSWORD=\"$");
+        assertThat(text).as("documents the SIGTERM grace a preempted driver needs").contains("SIGTERM", "SIGKILL");
     }
 
     @ParameterizedTest
