@@ -40,12 +40,14 @@ async function loadJob() {
 }
 
 async function loadHistory() {
-  const [metrics, events, checkpoints] = await Promise.all([
+  const [metrics, events, checkpoints, rounds] = await Promise.all([
     api("GET", `/training/jobs/${jobId}/metrics`),
     api("GET", `/training/jobs/${jobId}/events`),
     api("GET", `/training/jobs/${jobId}/checkpoints`),
+    api("GET", `/training/jobs/${jobId}/rounds`),
   ]);
   drawCharts(metrics.metrics);
+  drawRounds(rounds.rounds);
   document.querySelector("#checkpoints tbody").replaceChildren(...checkpoints.checkpoints.map(c =>
     el("tr", { "data-checkpoint-kind": c.kind },
       el("td", {}, c.kind), el("td", { class: "num" }, c.round ? `${c.epoch} · round ${c.round}` : c.epoch),
@@ -119,6 +121,25 @@ function drawCharts(metrics) {
     axes: [{ label: "epoch", incrs: EPOCH_STEPS },
       { size: 70, values: (u, ticks) => ticks.map(v => v === 0 ? "0" : v.toExponential(1)) }],
   }, [epochs, metrics.map(m => m.learning_rate)], document.getElementById("lr-chart")));
+}
+
+let roundChart;
+/** The sampled round losses on a continuous epoch axis: round r of R in epoch e sits at e - 1 + r / R. */
+function drawRounds(rounds) {
+  if (roundChart) roundChart.destroy();
+  roundChart = null;
+  const box = document.getElementById("round-chart");
+  box.dataset.samples = rounds.length;
+  if (rounds.length === 0) {
+    box.replaceChildren(el("p", { class: "muted" }, "No round sampled yet."));
+    return;
+  }
+  box.replaceChildren();
+  roundChart = new uPlot({
+    width: Math.max(320, box.clientWidth), height: 220, scales: { x: { time: false } },
+    series: [{ label: "epoch" }, { label: "train loss (round)", stroke: "#1f5fae", width: 1, points: { size: 3 } }],
+    axes: [{ label: "epoch" }, { label: "loss" }],
+  }, [rounds.map(r => r.epoch - 1 + r.round / r.rounds), rounds.map(r => r.train_loss)], box);
 }
 
 let refreshTimer;

@@ -116,6 +116,10 @@ class TrainingIT {
         assertThat(status(job)).isEqualTo("completed");
         assertThat(fx.queryString("SELECT progress_percent FROM training_jobs WHERE id = ?", job)).isEqualTo("100");
         assertThat(valLosses(job)).hasSize(EPOCHS);
+        // Every round but an epoch's last is sampled (round reports at every round here), with its loss.
+        assertThat(fx.queryStrings("SELECT epoch || ':' || (count(*) = max(rounds) - 1 AND count(train_loss) = count(*))"
+                + " FROM round_losses WHERE job_id = ? GROUP BY epoch ORDER BY epoch", job))
+                .containsExactly("1:true", "2:true", "3:true", "4:true", "5:true");
         List<String> rates = fx.queryStrings(
                 "SELECT learning_rate FROM training_metrics WHERE job_id = ? ORDER BY epoch", job);
         assertThat(rates).as("step schedule by epoch").containsExactly("0.01", "0.01", "0.005", "0.005", "0.0025");

@@ -182,6 +182,18 @@ public class JobRepository {
                 .list();
     }
 
+    /** The sampled round losses, each (epoch, round) once: the latest attempt's row, in training order. */
+    public List<RoundLoss> roundLosses(UUID jobId) {
+        return jdbc.sql("""
+                        SELECT DISTINCT ON (epoch, round) attempt, epoch, round, rounds, train_loss, recorded_at
+                        FROM round_losses WHERE job_id = :id ORDER BY epoch, round, attempt DESC""")
+                .param("id", jobId)
+                .query((rs, n) -> new RoundLoss(rs.getInt("attempt"), rs.getInt("epoch"), rs.getInt("round"),
+                        rs.getInt("rounds"), Rows.nullableDouble(rs, "train_loss"),
+                        rs.getObject("recorded_at", OffsetDateTime.class)))
+                .list();
+    }
+
     public List<JobEvent> events(UUID jobId) {
         return jdbc.sql("""
                         SELECT id, event_type, from_value, to_value, actor, reason, epoch, attempt, created_at

@@ -85,6 +85,12 @@ class JobsController {
         return history(id, "metrics", jobs.metrics(service.get(id).id(), "all".equals(attempts)));
     }
 
+    /** The train loss within epochs, sampled at the trainer's round reports (each epoch and round once). */
+    @GetMapping("/{id}/rounds")
+    Map<String, Object> rounds(@PathVariable UUID id) {
+        return history(id, "rounds", jobs.roundLosses(service.get(id).id()));
+    }
+
     @GetMapping("/{id}/events")
     Map<String, Object> events(@PathVariable UUID id) {
         return history(id, "events", jobs.events(service.get(id).id()));

@@ -523,6 +523,15 @@ class JobsApiIT extends ApiITBase {
         assertThat(checkpoints.get(0).get("size_bytes").asLong()).isEqualTo(2048);
         assertThat(checkpoints.get(0).get("kind").asString()).isEqualTo("pause");
 
+        sql.sql("""
+                INSERT INTO round_losses (job_id, attempt, epoch, round, rounds, train_loss)
+                VALUES (:id, 1, 3, 4, 10, 0.65), (:id, 2, 3, 4, 10, 0.64), (:id, 2, 3, 5, 10, 0.6)""")
+                .param("id", job).update();
+        JsonNode rounds = http.get(JOBS + "/" + job + "/rounds").body().get("rounds");
+        assertThat(rounds.valueStream().map(r -> r.get("epoch").asInt() + "." + r.get("round").asInt() + "/"
+                + r.get("rounds").asInt() + " a" + r.get("attempt").asInt() + " " + r.get("train_loss").asDouble()))
+                .as("each round once, the latest attempt's").containsExactly("3.4/10 a2 0.64", "3.5/10 a2 0.6");
+
         assertThat(http.get(JOBS + "/" + job + "/events").body().get("events").size()).isGreaterThanOrEqualTo(2);
         assertProblem(http.get(JOBS + "/" + UUID.randomUUID() + "/metrics"), 404);
     }

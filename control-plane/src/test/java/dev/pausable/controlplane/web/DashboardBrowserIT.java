@@ -232,6 +232,12 @@ class DashboardBrowserIT extends ApiITBase {
                     .param("id", job).param("attempt", epoch <= 3 ? 1 : 2).param("epoch", epoch)
                     .param("train", 1.0 / epoch).param("val", epoch == 3 ? 0.2 : 0.3 + epoch / 100.0).update();
         }
+        // Round samples of epoch 6 (attempt 2), and one of epoch 4 recorded by both attempts (shown once).
+        sql.sql("""
+                INSERT INTO round_losses (job_id, attempt, epoch, round, rounds, train_loss)
+                SELECT :id, 2, 6, r, 10, 0.2 - r / 1000.0 FROM generate_series(1, 7) r
+                UNION ALL SELECT :id, 1, 4, 5, 10, 0.4 UNION ALL SELECT :id, 2, 4, 5, 10, 0.4""")
+                .param("id", job).update();
         sql.sql("""
                 INSERT INTO checkpoints (job_id, epoch, attempt, uri, sha256, size_bytes, kind, write_ms)
                 VALUES (:id, 3, 1, :uri, :sha, 19694, 'pause', 47)""")
@@ -252,6 +258,8 @@ class DashboardBrowserIT extends ApiITBase {
                 .isEqualTo("3");
         assertThat(browser.findElements(By.cssSelector("#loss-chart canvas"))).isNotEmpty();
         assertThat(browser.findElements(By.cssSelector("#lr-chart canvas"))).isNotEmpty();
+        assertThat(browser.findElement(By.id("round-chart")).getAttribute("data-samples")).isEqualTo("8");
+        assertThat(browser.findElements(By.cssSelector("#round-chart canvas"))).isNotEmpty();
         WebElement checkpoint = browser.findElement(By.cssSelector("#checkpoints tbody tr[data-checkpoint-kind=pause]"));
         assertThat(checkpoint.getText()).contains("19.2 KiB").contains("abababababababab");
         assertThat(browser.findElements(By.cssSelector("#events tbody tr"))).isNotEmpty();

@@ -175,10 +175,23 @@ public class JobStore {
 
     /**
      * Where training stands within the epoch after {@code lastCompletedEpoch}: {@code done} of
-     * {@code rounds} rounds; one UPDATE that also proves the driver alive and returns the operator's intent.
+     * {@code rounds} rounds, with the last round's train loss (a sample for dashboards); the UPDATE also proves
+     * the driver alive and returns the operator's intent. A stale attempt's sample is rolled back with it.
      */
-    public Intent recordRound(int lastCompletedEpoch, int done, int rounds, double progressPercent) {
+    public Intent recordRound(int lastCompletedEpoch, int done, int rounds, double progressPercent, double trainLoss) {
         return db.inTransaction(c -> {
+            try (PreparedStatement sample = c.prepareStatement("""
+                    INSERT INTO round_losses (job_id, attempt, epoch, round, rounds, train_loss)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (job_id, attempt, epoch, round) DO NOTHING""")) {
+                sample.setObject(1, jobId);
+                sample.setInt(2, attempt);
+                sample.setInt(3, lastCompletedEpoch + 1);
+                sample.setInt(4, done);
+                sample.setInt(5, rounds);
+                setDouble(sample, 6, trainLoss);
+                sample.executeUpdate();
+            }
             try (PreparedStatement s = c.prepareStatement("""
                     UPDATE training_jobs
                     SET current_round = ?, rounds_per_epoch = ?, progress_percent = ?, heartbeat_at = now()

@@ -148,7 +148,8 @@ public final class TrainingLoop {
             TrainingState epochStart = state;
             int trained = epoch;
             OrderedParameterAveragingMaster.Rounds rounds = master.fitRounds(sparkNet, batches, fromRound,
-                    (done, total) -> afterRound(net, stats, stopping, epochStart, trained, done, total, learningRate));
+                    (done, total) -> afterRound(net, stats, epochStart, trained, done, total, learningRate,
+                            sparkNet.getScore()));
             if (stoppedAtRound != null) {
                 return stoppedAtRound;
             }
@@ -223,8 +224,8 @@ public final class TrainingLoop {
      * due; then cancels, pauses here, or goes on. A pause whose checkpoint cannot be written goes on and is
      * tried again after the next round. Returns false when the attempt ends here ({@link #stoppedAtRound}).
      */
-    private boolean afterRound(MultiLayerNetwork net, Standardization stats, EarlyStopping stopping,
-                               TrainingState epochStart, int epoch, int done, int rounds, double learningRate)
+    private boolean afterRound(MultiLayerNetwork net, Standardization stats, TrainingState epochStart, int epoch,
+                               int done, int rounds, double learningRate, double trainLoss)
             throws IOException {
         if (preemption.requested()) {
             stoppedAtRound = preempted(net, stats, stateAt(net, epochStart, epoch, done, learningRate));
@@ -234,7 +235,7 @@ public final class TrainingLoop {
         if (now - lastRoundReport >= timing.roundReport().toNanos()) {
             lastRoundReport = now;
             double progress = 100.0 * (epoch - 1 + (double) done / rounds) / job.totalEpochs();
-            intent = store.recordRound(epoch - 1, done, rounds, progress);
+            intent = store.recordRound(epoch - 1, done, rounds, progress, trainLoss);
         }
         if (!intent.stopsAtRound()) {
             return true;
