@@ -133,12 +133,11 @@ class JobsController {
         if (at == null) {
             return PauseAt.EPOCH;
         }
-        for (PauseAt boundary : PauseAt.values()) {
-            if (boundary.wire().equals(at)) {
-                return boundary;
-            }
+        try {
+            return PauseAt.fromWire(at);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException("at", "must be one of " + Wire.names(List.of(PauseAt.values())));
         }
-        throw new InvalidFieldException("at", "must be one of " + Wire.names(List.of(PauseAt.values())));
     }
 
     /** Counts an operator intent as accepted, or as refused when the rules answer with a problem. */
