@@ -30,6 +30,12 @@ class PauseBoundaryBenchmark {
     private static final Duration RUN = Duration.ofMinutes(20);
 
     record Stop(String kind, int epoch, int round, int rounds, double seconds, double exitSeconds) {
+
+        Stop {
+            // Each as it happens, so a run stopped early still tells what it measured.
+            System.out.printf(Locale.ROOT, "PauseBoundaryBenchmark: %s asked in epoch %d at round %d of %d: %.2f s"
+                    + " (exit %.2f s)%n", kind, epoch, round, rounds, seconds, exitSeconds);
+        }
     }
 
     @Test
