@@ -51,6 +51,14 @@ class DriverCrashIT {
         }
     }
 
+    /** Of {@link #driver}, the JVM itself (a signal meant for the driver must not go to a wrapper script). */
+    static ProcessHandle driverJvm(String jobId, int attempt) {
+        List<ProcessHandle> jvms = driver(jobId, attempt).stream()
+                .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false)).toList();
+        assertThat(jvms).as("the driver JVM of attempt " + attempt + ", found by its tag").hasSize(1);
+        return jvms.get(0);
+    }
+
     /** The driver JVM of one attempt, found the way an operator finds it: by its tag on the command line. */
     static List<ProcessHandle> driver(String jobId, int attempt) {
         String tag = "pausable-" + jobId + "-a" + attempt;

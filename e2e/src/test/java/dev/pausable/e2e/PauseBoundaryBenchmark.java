@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -60,15 +59,13 @@ class PauseBoundaryBenchmark {
                 Instant paused = lastStatusEvent(api, id, "paused");
                 stops.add(new Stop("pause at " + at, running.get("current_epoch").asInt() + 1,
                         running.get("current_round").asInt(), running.get("rounds_per_epoch").asInt(),
-                        seconds(asked, paused), Double.NaN));
+                        PauseResumeBenchmark.seconds(asked, paused), Double.NaN));
                 api.resume(id);
             }
             for (int i = 0; i < pauses; i++) {
                 JsonNode running = awaitWithinEpoch(api, id, random.nextDouble());
                 int attempt = running.get("attempt").asInt();
-                ProcessHandle driver = DriverCrashIT.driver(id, attempt).stream()
-                        .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
-                        .findFirst().orElseThrow();
+                ProcessHandle driver = DriverCrashIT.driverJvm(id, attempt);
                 Instant signalled = Instant.now();
                 assertThat(driver.destroy()).isTrue();
                 driver.onExit().get(2, TimeUnit.MINUTES);
@@ -77,7 +74,7 @@ class PauseBoundaryBenchmark {
                 Instant handedOver = lastStatusEvent(api, id, "pending");
                 stops.add(new Stop("SIGTERM", running.get("current_epoch").asInt() + 1,
                         running.get("current_round").asInt(), running.get("rounds_per_epoch").asInt(),
-                        seconds(signalled, handedOver), seconds(signalled, exited)));
+                        PauseResumeBenchmark.seconds(signalled, handedOver), PauseResumeBenchmark.seconds(signalled, exited)));
             }
             List<JsonNode> metrics = api.metrics(id);
             api.post("/v1/training/jobs/" + id + "/cancel", null, 202);
@@ -95,12 +92,12 @@ class PauseBoundaryBenchmark {
     private static Instant lastStatusEvent(Api api, String id, String status) throws Exception {
         return api.events(id).stream()
                 .filter(e -> e.get("event_type").asText().equals("status") && e.get("to_value").asText().equals(status))
-                .map(e -> OffsetDateTime.parse(e.get("created_at").asText()).toInstant())
+                .map(e -> PauseResumeBenchmark.time(e.get("created_at")))
                 .reduce((a, b) -> b).orElseThrow();
     }
 
     private static void report(List<Stop> stops, int rows, String layers, List<JsonNode> metrics) throws Exception {
-        double epochSeconds = median(metrics.stream().map(m -> m.get("duration_ms").asDouble() / 1000).toList());
+        double epochSeconds = PauseResumeBenchmark.median(metrics.stream().map(m -> m.get("duration_ms").asDouble() / 1000).toList());
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
                 "Pause boundary benchmark: %d rows, %s Adam, averaging frequency 5, 2 workers, local[2];"
                         + " median epoch %.1f s (%d epochs recorded)%n"
@@ -110,25 +107,15 @@ class PauseBoundaryBenchmark {
             out.append(String.format(Locale.ROOT, "%-15s %14d %9d %10d %18.2f %18.2f%n", stop.kind, stop.epoch,
                     stop.round, stop.rounds, stop.seconds, stop.exitSeconds));
         }
-        double round = median(stops.stream().filter(s -> s.kind.equals("pause at round")).map(Stop::seconds).toList());
-        double epoch = median(stops.stream().filter(s -> s.kind.equals("pause at epoch")).map(Stop::seconds).toList());
-        double sigterm = median(stops.stream().filter(s -> s.kind.equals("SIGTERM")).map(Stop::seconds).toList());
-        double exit = median(stops.stream().filter(s -> s.kind.equals("SIGTERM")).map(Stop::exitSeconds).toList());
+        double round = PauseResumeBenchmark.median(stops.stream().filter(s -> s.kind.equals("pause at round")).map(Stop::seconds).toList());
+        double epoch = PauseResumeBenchmark.median(stops.stream().filter(s -> s.kind.equals("pause at epoch")).map(Stop::seconds).toList());
+        double sigterm = PauseResumeBenchmark.median(stops.stream().filter(s -> s.kind.equals("SIGTERM")).map(Stop::seconds).toList());
+        double exit = PauseResumeBenchmark.median(stops.stream().filter(s -> s.kind.equals("SIGTERM")).map(Stop::exitSeconds).toList());
         out.append(String.format(Locale.ROOT, "median pause request -> PAUSED: at a round %.2f s, at the epoch boundary"
                         + " %.2f s; ratio round/epoch %.3f%n"
                         + "median SIGTERM -> checkpoint committed and job handed over %.2f s; SIGTERM -> driver exited"
                         + " %.2f s%n", round, epoch, round / epoch, sigterm, exit));
         System.out.print(out);
         Files.writeString(Files.createDirectories(Path.of("target", "bench")).resolve("pause-boundary.txt"), out);
-    }
-
-    private static double seconds(Instant from, Instant to) {
-        return Duration.between(from, to).toMillis() / 1000.0;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }

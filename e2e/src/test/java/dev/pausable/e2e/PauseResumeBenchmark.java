@@ -109,15 +109,15 @@ class PauseResumeBenchmark {
         return metrics.stream().mapToDouble(m -> m.get("samples_per_second").asDouble()).average().orElse(Double.NaN);
     }
 
-    private static Instant time(JsonNode iso) {
+    static Instant time(JsonNode iso) {
         return OffsetDateTime.parse(iso.asText()).toInstant();
     }
 
-    private static double seconds(Instant from, Instant to) {
+    static double seconds(Instant from, Instant to) {
         return Duration.between(from, to).toMillis() / 1000.0;
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -31,12 +30,10 @@ class PreemptionIT {
 
             api.await(job, j -> j.get("status").asText().equals("running") && j.get("current_epoch").asInt() >= 1
                     && j.get("current_round").asInt() >= 1, "running within epoch 2 or later", RUN);
-            List<ProcessHandle> driver = DriverCrashIT.driver(job, 1).stream()
-                    .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false)).toList();
-            assertThat(driver).as("the first attempt's driver JVM, found by its tag").hasSize(1);
+            ProcessHandle driver = DriverCrashIT.driverJvm(job, 1);
             long signalled = System.nanoTime();
-            assertThat(driver.get(0).destroy()).as("SIGTERM sent").isTrue();
-            driver.get(0).onExit().get(60, TimeUnit.SECONDS);
+            assertThat(driver.destroy()).as("SIGTERM sent").isTrue();
+            driver.onExit().get(60, TimeUnit.SECONDS);
             long exitMillis = (System.nanoTime() - signalled) / 1_000_000;
 
             JsonNode handedOver = api.await(job, j -> j.get("attempt").asInt() == 2
