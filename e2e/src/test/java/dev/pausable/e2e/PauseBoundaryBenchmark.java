@@ -50,12 +50,13 @@ class PauseBoundaryBenchmark {
             String dataset = api.syntheticDataset(rows, 3);
             String id = api.train(dataset, "pause-boundary", epochs, 41, "\"hidden_layers\": " + layers
                     + ", \"checkpoint_interval_seconds\": 0");
+            JsonNode stopped = null;
             for (int i = 0; i < 2 * pauses; i++) {
                 String at = i % 2 == 0 ? "round" : "epoch";
-                JsonNode running = awaitWithinEpoch(api, id, random.nextDouble());
+                JsonNode running = awaitWithinEpoch(api, id, random.nextDouble(), stopped);
                 Instant asked = Instant.now();
                 api.pause(id, at);
-                api.awaitStatus(id, "paused", RUN);
+                stopped = api.awaitStatus(id, "paused", RUN);
                 Instant paused = lastStatusEvent(api, id, "paused");
                 stops.add(new Stop("pause at " + at, running.get("current_epoch").asInt() + 1,
                         running.get("current_round").asInt(), running.get("rounds_per_epoch").asInt(),
@@ -63,14 +64,14 @@ class PauseBoundaryBenchmark {
                 api.resume(id);
             }
             for (int i = 0; i < pauses; i++) {
-                JsonNode running = awaitWithinEpoch(api, id, random.nextDouble());
+                JsonNode running = awaitWithinEpoch(api, id, random.nextDouble(), stopped);
                 int attempt = running.get("attempt").asInt();
                 ProcessHandle driver = DriverCrashIT.driverJvm(id, attempt);
                 Instant signalled = Instant.now();
                 assertThat(driver.destroy()).isTrue();
                 driver.onExit().get(2, TimeUnit.MINUTES);
                 Instant exited = Instant.now();
-                api.await(id, j -> j.get("attempt").asInt() == attempt + 1, "handed over", RUN);
+                stopped = api.await(id, j -> j.get("attempt").asInt() == attempt + 1, "handed over", RUN);
                 Instant handedOver = lastStatusEvent(api, id, "pending");
                 stops.add(new Stop("SIGTERM", running.get("current_epoch").asInt() + 1,
                         running.get("current_round").asInt(), running.get("rounds_per_epoch").asInt(),
@@ -82,11 +83,22 @@ class PauseBoundaryBenchmark {
         }
     }
 
-    /** Waits until the job runs at least {@code fraction} of the way into an epoch (by its reported round). */
-    private static JsonNode awaitWithinEpoch(Api api, String id, double fraction) throws Exception {
+    /**
+     * Waits until the job runs at least {@code fraction} of the way into an epoch (by its reported round),
+     * and, after a stop, past where it stopped: until the resumed attempt reports its first round, the job
+     * still shows the round it stopped at.
+     */
+    private static JsonNode awaitWithinEpoch(Api api, String id, double fraction, JsonNode stopped) throws Exception {
         return api.await(id, j -> j.get("status").asText().equals("running") && !j.get("rounds_per_epoch").isNull()
-                && j.get("current_round").asInt() >= Math.max(1, fraction * j.get("rounds_per_epoch").asInt()),
+                && j.get("current_round").asInt() >= Math.max(1, fraction * j.get("rounds_per_epoch").asInt())
+                && (stopped == null || position(j) > position(stopped)),
                 "running " + Math.round(fraction * 100) + "% into an epoch", RUN);
+    }
+
+    /** Rounds trained so far, comparable across epochs. */
+    private static long position(JsonNode job) {
+        return (long) job.get("current_epoch").asInt() * job.get("rounds_per_epoch").asInt()
+                + job.get("current_round").asInt();
     }
 
     private static Instant lastStatusEvent(Api api, String id, String status) throws Exception {
