@@ -130,6 +130,7 @@ mapfile -t S3A_SETTINGS < <(
 SPARK_LOCAL_IP=127.0.0.1 java -jar "$CONTROL_PLANE_JAR" \
   --server.port="$PORT" \
   --pausable.embedded-db.directory="$DATA_DIR/postgres" \
+  --pausable.auth.admin-token-file="$DATA_DIR/admin-token" \
   --pausable.spark.home="$SPARK_HOME_DIR" \
   --pausable.spark.trainer-jar="$TRAINER_JAR" \
   --pausable.spark.master='local[2]' \
@@ -145,14 +146,18 @@ SPARK_LOCAL_IP=127.0.0.1 java -jar "$CONTROL_PLANE_JAR" \
 PIDS+=($!)
 wait_for_port "$PORT" "control plane" "${PIDS[-1]}"
 for _ in $(seq 1 300); do
-  grep -q ' DB: ' "$LOGS/control-plane.log" && break
+  grep -q ' DB: ' "$LOGS/control-plane.log" && [[ -s "$DATA_DIR/admin-token" ]] && break
   sleep 0.2
 done
+# The admin token the control plane's first start wrote (only this user can read the file).
+TOKEN="$(cat "$DATA_DIR/admin-token")"
+AUTH="Authorization: Bearer $TOKEN"
 
-echo "API: http://127.0.0.1:$PORT"
+echo "API: http://127.0.0.1:$PORT  (send -H 'Authorization: Bearer <token>')"
+echo "Token: $TOKEN"
 grep -o 'DB: .*' "$LOGS/control-plane.log" | head -1
 echo "S3: http://127.0.0.1:$S3_PORT bucket=$BUCKET"
-echo "Dashboard: http://127.0.0.1:$PORT/  (API docs: http://127.0.0.1:$PORT/swagger-ui.html, metrics: /actuator/prometheus)"
+echo "Dashboard: http://127.0.0.1:$PORT/?token=$TOKEN  (API docs: /swagger-ui.html, metrics: /actuator/prometheus)"
 echo "Logs: $LOGS"
 
 API="http://127.0.0.1:$PORT/v1/training/jobs"
@@ -160,7 +165,7 @@ field() {
   # The first "name": value of a flat field in a JSON document (enough for the API's job objects).
   sed -n "s/.*\"$1\":\"\\{0,1\\}\\([^\",}]*\\).*/\\1/p" | head -1
 }
-job() { curl -sf "$API/$1"; }
+job() { curl -sf -H "$AUTH" "$API/$1"; }
 wait_status() {
   local id="$1" want="$2" min_epoch="${3:-0}" body status epoch
   while true; do
@@ -177,21 +182,21 @@ wait_status() {
 
 if [[ "$DEMO" == 1 ]]; then
   echo "Demo: generating a synthetic dataset..."
-  synthetic="$(curl -sf -XPOST "$API" -H 'Content-Type: application/json' -H 'X-Actor: quickstart' \
+  synthetic="$(curl -sf -XPOST "$API" -H 'Content-Type: application/json' -H "$AUTH" \
     -d '{"job_name": "rss demo", "job_type": "synthetic_data", "config": {"num_samples": 20000, "seed": 7}}')"
   sid="$(field id <<<"$synthetic")"
   wait_status "$sid" completed
   dataset="$(job "$sid" | field dataset_id)"
   echo "Demo: training on dataset $dataset..."
-  training="$(curl -sf -XPOST "$API" -H 'Content-Type: application/json' -H 'X-Actor: quickstart' \
+  training="$(curl -sf -XPOST "$API" -H 'Content-Type: application/json' -H "$AUTH" \
     -d "{\"job_name\": \"demo\", \"config\": {\"dataset_id\": \"$dataset\", \"epochs\": 12, \"batch_size\": 32,
          \"learning_rate\": 0.001, \"seed\": 7}}")"
   tid="$(field id <<<"$training")"
   wait_status "$tid" running 3
-  echo "Demo: pausing: $(curl -sf -XPOST -H 'X-Actor: quickstart' "$API/$tid/pause")"
+  echo "Demo: pausing: $(curl -sf -XPOST -H "$AUTH" "$API/$tid/pause")"
   wait_status "$tid" paused
   echo "Demo: checkpoint $(job "$tid" | field pause_checkpoint_path)"
-  echo "Demo: resuming: $(curl -sf -XPOST -H 'X-Actor: quickstart' "$API/$tid/resume")"
+  echo "Demo: resuming: $(curl -sf -XPOST -H "$AUTH" "$API/$tid/resume")"
   wait_status "$tid" completed
   echo "Demo: done. The stack stays up; Ctrl-C stops it."
 fi

@@ -10,13 +10,21 @@ function vocabulary() {
   return vocabularyRequest;
 }
 
+/**
+ * Calls the API as the signed-in principal: the browser sends the session cookie; a change also
+ * carries the CSRF token (the XSRF-TOKEN cookie's value), which another site cannot read.
+ */
 async function api(method, path, body) {
+  const headers = { "Accept": "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET") headers["X-XSRF-TOKEN"] = csrfToken();
   const response = await fetch(API + path, {
-    method,
-    headers: Object.assign({ "Accept": "application/json", "X-Actor": "dashboard" },
-      body === undefined ? {} : { "Content-Type": "application/json" }),
-    body: body === undefined ? undefined : JSON.stringify(body),
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
   });
+  if (response.status === 401) {
+    // The session ended (token revoked or expired): sign in again, then come back here.
+    location.assign("/sign-in.html?next=" + encodeURIComponent(location.pathname + location.search) + "&refused");
+  }
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) {
@@ -25,6 +33,32 @@ async function api(method, path, body) {
     throw error;
   }
   return data;
+}
+
+function csrfToken() {
+  const cookie = document.cookie.split("; ").find(c => c.startsWith("XSRF-TOKEN="));
+  return cookie ? decodeURIComponent(cookie.substring("XSRF-TOKEN=".length)) : "";
+}
+
+/** Who is signed in ({name, role}), once per page; the header shows it with a sign-out button. */
+let ME = null;
+const whoami = api("GET", "/me").then(me => {
+  ME = me;
+  const nav = document.querySelector("header nav");
+  const signOut = el("button", { type: "button", id: "sign-out" }, "Sign out");
+  signOut.addEventListener("click", async () => {
+    await fetch("/sign-out", { method: "POST", headers: { "X-XSRF-TOKEN": csrfToken() } });
+    location.assign("/sign-in.html");
+  });
+  nav.append(el("span", { id: "principal", class: "muted", "data-role": me.role }, `${me.name} (${me.role})`), signOut);
+  return me;
+});
+
+/** Whether the signed-in principal's role allows an action on a job: admins all, operators their own jobs. */
+function mayAct(action, job) {
+  if (!ME || ME.role === "viewer") return false;
+  if (ME.role === "admin") return true;
+  return action !== "delete" && job.owner === ME.name;
 }
 
 function el(tag, attributes, ...children) {
@@ -69,10 +103,10 @@ function statusBadge(status) {
 /**
  * The buttons a job offers: exactly the actions its JSON says are offered now (the seed's UI rules,
  * decided by the API: pause only for running training jobs, resume only for paused jobs, cancel never
- * for paused ones); delete is shown disabled until it is offered.
+ * for paused ones) that the principal's role allows; delete, for admins, is shown disabled until it is offered.
  */
 function actionButtons(job, onAction) {
-  const offered = new Set(job.actions || []);
+  const offered = new Set((job.actions || []).filter(action => mayAct(action, job)));
   const buttons = [];
   if (offered.has("pause")) {
     buttons.push(el("button", { type: "button", "data-action": "pause", title: "Pause after the current round or epoch" }, "⏸ Pause"));
@@ -83,10 +117,12 @@ function actionButtons(job, onAction) {
   if (offered.has("cancel")) {
     buttons.push(el("button", { type: "button", "data-action": "cancel" }, "✕ Cancel"));
   }
-  buttons.push(el("button", {
-    type: "button", "data-action": "delete", disabled: !offered.has("delete"),
-    title: offered.has("delete") ? "Delete this job" : "Only finished jobs can be deleted",
-  }, "Delete"));
+  if (mayAct("delete", job)) {
+    buttons.push(el("button", {
+      type: "button", "data-action": "delete", disabled: !offered.has("delete"),
+      title: offered.has("delete") ? "Delete this job" : "Only finished jobs can be deleted",
+    }, "Delete"));
+  }
   for (const button of buttons) {
     button.addEventListener("click", () => onAction(button.dataset.action, job));
   }

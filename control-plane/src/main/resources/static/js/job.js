@@ -10,6 +10,7 @@ let charts = [];
 const EPOCH_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
 
 async function loadJob() {
+  await whoami; // the principal decides the buttons
   job = await api("GET", "/training/jobs/" + jobId);
   document.title = "Pausable training — " + job.job_name;
   document.getElementById("title").textContent = job.job_name;

@@ -160,7 +160,13 @@ form.addEventListener("submit", async event => {
   }
 });
 
+// Viewers read: the create form is for operators and admins.
+const signedIn = whoami.then(me => {
+  document.getElementById("create-panel").hidden = me.role === "viewer";
+});
 loadDatasets().catch(error => toast(error.message, true));
-// The table does not wait for the socket: it loads now, and again after every (re)connect to catch up.
-reload().catch(error => toast(error.message, true));
-connectEvents(onEvent, () => Promise.all([filtersReady, reload()]).catch(error => toast(error.message, true)));
+// The table does not wait for the socket: it loads now (once the principal is known, which decides its
+// buttons), and again after every (re)connect to catch up.
+signedIn.then(reload).catch(error => toast(error.message, true));
+connectEvents(onEvent, () => signedIn.then(() => Promise.all([filtersReady, reload()]))
+  .catch(error => toast(error.message, true)));

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -42,7 +43,8 @@ class ControlPlaneJarIT {
 
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString(),
-                "--server.port=" + port, "--pausable.embedded-db.directory=" + dataDir.resolve("postgres"))
+                "--server.port=" + port, "--pausable.embedded-db.directory=" + dataDir.resolve("postgres"),
+                "--pausable.auth.admin-token-file=" + dataDir.resolve("admin-token"))
                 .redirectErrorStream(true)
                 .start();
         List<String> lines = new CopyOnWriteArrayList<>();
@@ -69,8 +71,24 @@ class ControlPlaneJarIT {
                 assertThat(rs.getInt(1)).as("migrations ran before the line").isGreaterThanOrEqualTo(1);
             }
 
-            Http http = new Http(port);
-            assertThat(http.get("/actuator/health").body().get("status").asString()).isEqualTo("UP");
+            // First start: an admin token in a file only this user reads; the log names the file, not the token.
+            Path tokenFile = dataDir.resolve("admin-token").toAbsolutePath();
+            Await.until("the admin token's file is named in the log", Duration.ofSeconds(60),
+                    () -> lines.stream().anyMatch(l -> l.contains("its secret is in " + tokenFile)));
+            String token = Files.readString(tokenFile).strip();
+            assertThat(token).startsWith("pt_").hasSizeGreaterThanOrEqualTo(3 + 43);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+            assertThat(lines).noneMatch(l -> l.contains(token));
+
+            Http anonymous = new Http(port, null);
+            assertThat(anonymous.get("/actuator/health").body().get("status").asString()).isEqualTo("UP");
+            assertThat(anonymous.get("/actuator/health").body().has("components")).as("details need a principal").isFalse();
+            assertThat(anonymous.get("/v1/training/jobs").status()).isEqualTo(401);
+            assertThat(anonymous.get("/v1/training/jobs").detail()).isEqualTo(
+                    "Authentication required: send 'Authorization: Bearer <token>'");
+
+            Http http = new Http(port, token);
+            assertThat(http.get("/actuator/health").body().has("components")).isTrue();
             Http.Response jobs = http.get("/v1/training/jobs");
             assertThat(jobs.status()).isEqualTo(200);
             assertThat(jobs.body().get("total").asInt()).isZero();

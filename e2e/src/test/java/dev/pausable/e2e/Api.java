@@ -21,9 +21,17 @@ final class Api {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final String base;
+    /** Sent as {@code Authorization: Bearer <token>}; null until the control plane has issued one. */
+    private volatile String token;
 
     Api(String base) {
         this.base = base;
+    }
+
+    /** Calls from now on as the principal of this token. */
+    Api as(String token) {
+        this.token = token;
+        return this;
     }
 
     String base() {
@@ -31,14 +39,17 @@ final class Api {
     }
 
     JsonNode get(String path) throws IOException {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), 200);
+        return send(authorized(HttpRequest.newBuilder(URI.create(base + path))).GET().build(), 200);
     }
 
     JsonNode post(String path, String body, int expected) throws IOException {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .header("X-Actor", "e2e")
+        return send(authorized(HttpRequest.newBuilder(URI.create(base + path))).header("Content-Type", "application/json")
                 .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build(), expected);
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
     boolean healthy() {

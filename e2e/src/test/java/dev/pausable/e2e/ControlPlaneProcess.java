@@ -72,6 +72,7 @@ final class ControlPlaneProcess implements AutoCloseable {
                 "--server.port=" + port,
                 "--pausable.embedded-db.directory=" + work.resolve("postgres"),
                 "--pausable.embedded-db.port=" + databasePort,
+                "--pausable.auth.admin-token-file=" + adminTokenFile(),
                 "--pausable.spark.home=" + sparkHome(),
                 "--pausable.spark.trainer-jar=" + path("trainerJar"),
                 "--pausable.spark.checkpoint-root=" + work.resolve("checkpoints"),
@@ -93,7 +94,15 @@ final class ControlPlaneProcess implements AutoCloseable {
             assertThat(process.isAlive()).as("control plane running; see " + log).isTrue();
             return api.healthy();
         });
+        // The tests act as an operator, as a team's CI would; the first start's admin token issues it.
+        Await.until("the first start's admin token", Duration.ofSeconds(60), () -> Files.exists(adminTokenFile()));
+        api.as(Files.readString(adminTokenFile()).strip()).as(api.post("/v1/tokens", "{\"name\": \"e2e\", \"role\": \"operator\"}", 201)
+                .get("token").asText());
         return this;
+    }
+
+    Path adminTokenFile() {
+        return work.resolve("admin-token");
     }
 
     /** The same control plane (work directory, ports) with more settings, for the next start. */

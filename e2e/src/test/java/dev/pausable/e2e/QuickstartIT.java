@@ -38,7 +38,11 @@ class QuickstartIT {
                 return Files.readString(output).contains("S3: ");
             });
             List<String> lines = Files.readAllLines(output);
-            assertThat(lines).contains("API: http://127.0.0.1:" + port);
+            assertThat(lines).anyMatch(l -> l.startsWith("API: http://127.0.0.1:" + port));
+            String token = lines.stream().filter(l -> l.startsWith("Token: pt_")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no Token: line in " + lines)).substring("Token: ".length());
+            assertThat(lines).contains("Dashboard: http://127.0.0.1:" + port + "/?token=" + token
+                    + "  (API docs: /swagger-ui.html, metrics: /actuator/prometheus)");
             assertThat(lines).anyMatch(l -> l.matches("DB: jdbc:postgresql://127\\.0\\.0\\.1:\\d+/pausable\\?user=postgres"));
             Matcher s3 = lines.stream().map(Pattern.compile("S3: http://127\\.0\\.0\\.1:(\\d+) bucket=training")::matcher)
                     .filter(Matcher::matches).findFirst().orElseThrow();
@@ -47,6 +51,10 @@ class QuickstartIT {
                     URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.body()).contains("\"status\":\"UP\"");
+            HttpResponse<String> jobs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/v1/training/jobs"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(jobs.statusCode()).as("the printed token works").isEqualTo(200);
             assertThat(data.resolve("s3").resolve("training")).as("s3proxy objects under the data dir").isDirectory();
             assertThat(data.resolve("postgres").resolve("data").resolve("PG_VERSION")).exists();
 

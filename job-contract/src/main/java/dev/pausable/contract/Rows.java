@@ -64,7 +64,8 @@ public final class Rows {
                 nullableInt(rs, "latest_checkpoint_round"),
                 PauseAt.fromWire(rs.getString("pause_at")),
                 rs.getInt("current_round"),
-                nullableInt(rs, "rounds_per_epoch"));
+                nullableInt(rs, "rounds_per_epoch"),
+                rs.getString("owner"));
     }
 
     public static Checkpoint checkpoint(ResultSet rs) throws SQLException {

@@ -22,6 +22,7 @@ import java.util.UUID;
  * @param pauseAt        where the last requested pause takes effect
  * @param currentRound   rounds done in the epoch after {@code currentEpoch} (which stays the last completed one)
  * @param roundsPerEpoch rounds in an epoch, once the trainer has counted them
+ * @param owner          the principal that created the job (null for jobs from before authentication)
  */
 public record TrainingJob(
         UUID id,
@@ -65,7 +66,8 @@ public record TrainingJob(
         @JsonIgnore Integer latestCheckpointRound,
         PauseAt pauseAt,
         int currentRound,
-        Integer roundsPerEpoch) {
+        Integer roundsPerEpoch,
+        String owner) {
 
     /** The committed pause checkpoint, by the one completeness rule of {@link CommittedCheckpoint#of}. */
     @JsonIgnore

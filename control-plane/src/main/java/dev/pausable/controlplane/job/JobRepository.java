@@ -52,13 +52,14 @@ public class JobRepository {
     }
 
     public TrainingJob insert(UUID id, String jobName, JobType type, String configJson, UUID datasetId,
-                              int totalEpochs, String submissionId, Map<String, String> sparkConf) {
+                              int totalEpochs, String submissionId, Map<String, String> sparkConf, String owner) {
         return jdbc.sql("""
                         INSERT INTO training_jobs (id, job_name, job_type, status, desired_state, config, dataset_id,
-                                                   total_epochs, attempt, submission_id, spark_conf)
+                                                   total_epochs, attempt, submission_id, spark_conf, owner)
                         VALUES (:id, :name, :type, :status, :desired, CAST(:config AS jsonb), :dataset,
-                                :epochs, 1, :submission, CAST(:sparkConf AS jsonb))
+                                :epochs, 1, :submission, CAST(:sparkConf AS jsonb), :owner)
                         RETURNING *""")
+                .param("owner", owner)
                 .param("status", JobStatus.PENDING.wire())
                 .param("desired", DesiredState.RUNNING.wire())
                 .param("sparkConf", json.write(sparkConf))

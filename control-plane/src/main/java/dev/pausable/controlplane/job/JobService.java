@@ -11,12 +11,14 @@ import dev.pausable.contract.SyntheticDataConfig;
 import dev.pausable.contract.TrainingConfig;
 import dev.pausable.contract.TrainingJob;
 import dev.pausable.contract.Wire;
+import dev.pausable.controlplane.auth.Caller;
 import dev.pausable.controlplane.dataset.DatasetRepository;
 import dev.pausable.controlplane.launch.LaunchEvents;
 import dev.pausable.controlplane.launch.LaunchRequest;
 import dev.pausable.controlplane.launch.SparkOverrides;
 import dev.pausable.controlplane.launch.Submission;
 import dev.pausable.controlplane.storage.CheckpointObjects;
+import dev.pausable.controlplane.web.ForbiddenException;
 import dev.pausable.controlplane.web.InvalidFieldException;
 import dev.pausable.controlplane.web.InvalidStateException;
 import dev.pausable.controlplane.web.NotFoundException;
@@ -64,7 +66,7 @@ public class JobService {
 
     @Transactional
     public TrainingJob create(String jobName, String jobType, JsonNode rawConfig, JsonNode rawSparkConf,
-                              String actor) {
+                              Caller caller) {
         if (jobName == null || jobName.isBlank() || jobName.length() > 200) {
             throw new InvalidFieldException("job_name", "must be 1 to 200 characters");
         }
@@ -80,7 +82,7 @@ public class JobService {
         UUID id = UUID.randomUUID();
         String submissionId = SubmissionTag.of(id, 1);
         TrainingJob job;
-        jobs.auditAs(actor, null);
+        jobs.auditAs(caller.name(), null);
         if (type == JobType.TRAINING) {
             TrainingConfig config = InvalidFieldException.checking(
                     () -> configs.bind(rawConfig, TrainingConfig.class).normalized(generatedSeed));
@@ -89,11 +91,11 @@ public class JobService {
                         + config.datasetId() + "')");
             }
             job = jobs.insert(id, jobName, type, configs.write(config), config.datasetId(), config.epochs(),
-                    submissionId, sparkConf);
+                    submissionId, sparkConf, caller.name());
         } else {
             SyntheticDataConfig config = InvalidFieldException.checking(
                     () -> configs.bind(rawConfig, SyntheticDataConfig.class).normalized(generatedSeed, jobName));
-            job = jobs.insert(id, jobName, type, configs.write(config), null, 0, submissionId, sparkConf);
+            job = jobs.insert(id, jobName, type, configs.write(config), null, 0, submissionId, sparkConf, caller.name());
         }
         events.publishEvent(new LaunchEvents.Submit(new LaunchRequest(id, 1, submissionId, type, null, sparkConf)));
         return job;
@@ -103,14 +105,24 @@ public class JobService {
         return jobs.find(id).orElseThrow(() -> new NotFoundException("Job", id));
     }
 
+    /** The job, if the caller may act on it (its owner, or an admin); checked before any rule of its state. */
+    private TrainingJob managed(UUID id, Caller caller, String action) {
+        TrainingJob job = get(id);
+        if (!caller.mayManage(job.owner())) {
+            throw new ForbiddenException("Only the job's owner or an admin may " + action + " job '" + id + "'"
+                    + (job.owner() == null ? "" : " (owner: '" + job.owner() + "')"));
+        }
+        return job;
+    }
+
     /**
      * Asks a running training job to pause at {@code at}: the end of the current epoch (the seed's
      * behaviour) or of the current averaging round.
      */
     @Transactional
-    public Accepted pause(UUID id, PauseAt at, String actor) {
-        TrainingJob job = get(id);
-        jobs.auditAs(actor, at == PauseAt.ROUND ? "pause requested at the next round" : "pause requested");
+    public Accepted pause(UUID id, PauseAt at, Caller caller) {
+        TrainingJob job = managed(id, caller, "pause");
+        jobs.auditAs(caller.name(), at == PauseAt.ROUND ? "pause requested at the next round" : "pause requested");
         TrainingJob pausing = jobs.transition(id, checkPausable(job).attempt(), JobStatus.PAUSING, JobStatus.RUNNING)
                 .set("desired_state", DesiredState.PAUSED.wire())
                 .set("pause_at", at.wire())
@@ -140,13 +152,13 @@ public class JobService {
      * checkpoint, as the next attempt, once the checkpoint's object is found with its committed size.
      */
     @Transactional
-    public Accepted resume(UUID id, String actor) {
-        TrainingJob job = get(id);
+    public Accepted resume(UUID id, Caller caller) {
+        TrainingJob job = managed(id, caller, "resume");
         CommittedCheckpoint checkpoint = resumePoint(job);
         verifyObject(checkpoint);
         int nextAttempt = job.attempt() + 1;
         String submissionId = SubmissionTag.of(id, nextAttempt);
-        jobs.auditAs(actor, "resume requested from " + checkpoint.position());
+        jobs.auditAs(caller.name(), "resume requested from " + checkpoint.position());
         TrainingJob queued = jobs.transition(id, job.attempt(), JobStatus.QUEUED, job.status())
                 .set("desired_state", DesiredState.RUNNING.wire())
                 .set("submission_id", submissionId)
@@ -203,14 +215,14 @@ public class JobService {
      * trainer records CANCELLED at the next epoch boundary.
      */
     @Transactional
-    public Accepted cancel(UUID id, String actor) {
-        TrainingJob job = get(id);
+    public Accepted cancel(UUID id, Caller caller) {
+        TrainingJob job = managed(id, caller, "cancel");
         JobStatus target = switch (job.status()) {
             case PENDING, QUEUED, PAUSED -> JobStatus.CANCELLED;
             case RUNNING, PAUSING -> JobStatus.CANCELLING;
             default -> throw new InvalidStateException("Cannot cancel job in status '" + job.status().wire() + "'");
         };
-        jobs.auditAs(actor, "cancel requested");
+        jobs.auditAs(caller.name(), "cancel requested");
         JobRepository.Transition transition = jobs.transition(id, job.attempt(), target, job.status())
                 .set("desired_state", DesiredState.CANCELLED.wire());
         if (target == JobStatus.CANCELLED) {
@@ -230,8 +242,8 @@ public class JobService {
 
     /** Deletes a finished job and then, after the commit, its checkpoint objects (the sweeper catches any left). */
     @Transactional
-    public void delete(UUID id) {
-        TrainingJob job = get(id);
+    public void delete(UUID id, Caller caller) {
+        TrainingJob job = managed(id, caller, "delete");
         List<String> objectsToDelete = jobs.checkpoints(id).stream().map(Checkpoint::uri).toList();
         if (!job.status().isTerminal() || !jobs.deleteTerminal(id)) {
             throw new InvalidStateException("Cannot delete job in status '" + get(id).status().wire() + "'");

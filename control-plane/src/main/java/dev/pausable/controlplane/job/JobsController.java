@@ -6,11 +6,11 @@ import dev.pausable.contract.JobType;
 import dev.pausable.contract.PauseAt;
 import dev.pausable.contract.TrainingJob;
 import dev.pausable.contract.Wire;
+import dev.pausable.controlplane.auth.Caller;
 import dev.pausable.controlplane.metrics.JobMetrics;
 import dev.pausable.controlplane.web.ApiException;
 import dev.pausable.controlplane.web.InvalidFieldException;
 import dev.pausable.controlplane.web.Paging;
-import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +35,6 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/v1/training/jobs")
 class JobsController {
 
-    /** Who asks, for the audit trail: the X-Actor header, else the caller's address. */
-    static final String ACTOR_HEADER = "X-Actor";
-
     private final JobService service;
     private final JobRepository jobs;
     private final JobMetrics metrics;
@@ -52,9 +49,9 @@ class JobsController {
     }
 
     @PostMapping
-    ResponseEntity<TrainingJob> create(@RequestBody CreateJobRequest request, HttpServletRequest http) {
+    ResponseEntity<TrainingJob> create(@RequestBody CreateJobRequest request) {
         TrainingJob job = service.create(request.jobName(), request.jobType(), request.config(), request.sparkConf(),
-                actor(http));
+                Caller.current());
         URI location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").buildAndExpand(job.id()).toUri();
         return ResponseEntity.created(location).body(job);
     }
@@ -103,27 +100,26 @@ class JobsController {
 
     @PostMapping("/{id}/pause")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    JobService.Accepted pause(@PathVariable UUID id, @RequestParam(required = false) String at,
-                              HttpServletRequest http) {
-        return counted(JobAction.PAUSE, () -> service.pause(id, pauseAt(at), actor(http)));
+    JobService.Accepted pause(@PathVariable UUID id, @RequestParam(required = false) String at) {
+        return counted(JobAction.PAUSE, () -> service.pause(id, pauseAt(at), Caller.current()));
     }
 
     @PostMapping("/{id}/resume")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    JobService.Accepted resume(@PathVariable UUID id, HttpServletRequest http) {
-        return counted(JobAction.RESUME, () -> service.resume(id, actor(http)));
+    JobService.Accepted resume(@PathVariable UUID id) {
+        return counted(JobAction.RESUME, () -> service.resume(id, Caller.current()));
     }
 
     @PostMapping("/{id}/cancel")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    JobService.Accepted cancel(@PathVariable UUID id, HttpServletRequest http) {
-        return counted(JobAction.CANCEL, () -> service.cancel(id, actor(http)));
+    JobService.Accepted cancel(@PathVariable UUID id) {
+        return counted(JobAction.CANCEL, () -> service.cancel(id, Caller.current()));
     }
 
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable UUID id) {
         return counted(JobAction.DELETE, () -> {
-            service.delete(id);
+            service.delete(id, Caller.current());
             return ResponseEntity.noContent().build();
         });
     }
@@ -168,13 +164,5 @@ class JobsController {
         } catch (IllegalArgumentException e) {
             throw new InvalidFieldException(field, "has an unknown value '" + value + "'");
         }
-    }
-
-    static String actor(HttpServletRequest http) {
-        String named = http.getHeader(ACTOR_HEADER);
-        if (named != null && !named.isBlank()) {
-            return named.strip().substring(0, Math.min(named.strip().length(), 100));
-        }
-        return "anonymous@" + http.getRemoteAddr();
     }
 }

@@ -11,7 +11,7 @@ import org.springframework.http.ProblemDetail;
  */
 public abstract class ApiException extends RuntimeException {
 
-    private static final String TYPE_PREFIX = "urn:pausable:problem:";
+    public static final String TYPE_PREFIX = "urn:pausable:problem:";
 
     private final HttpStatus status;
     private final String type;
@@ -33,7 +33,7 @@ public abstract class ApiException extends RuntimeException {
         return Map.of();
     }
 
-    ProblemDetail toProblemDetail() {
+    public ProblemDetail toProblemDetail() {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, getMessage());
         problem.setType(URI.create(TYPE_PREFIX + type));
         problem.setTitle(title);

@@ -2,6 +2,7 @@ package dev.pausable.controlplane.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pausable.controlplane.auth.Role;
 import dev.pausable.controlplane.support.ApiITBase;
 import dev.pausable.controlplane.support.Await;
 import java.net.URI;
@@ -48,6 +49,7 @@ class NotifyWebSocketIT extends ApiITBase {
         Await.until("LISTEN in place", Duration.ofSeconds(10), relay::isListening);
         int before = clients.clientCount();
         socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + token("watcher", Role.VIEWER))
                 .buildAsync(URI.create("ws://127.0.0.1:" + port() + "/ws"), new Collector(received))
                 .join();
         Await.until("client registered", Duration.ofSeconds(5), () -> clients.clientCount() > before);

@@ -2,6 +2,7 @@ package dev.pausable.controlplane.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pausable.controlplane.auth.Role;
 import dev.pausable.controlplane.support.ApiITBase;
 import dev.pausable.controlplane.support.Await;
 import dev.pausable.controlplane.support.Http;
@@ -213,7 +214,7 @@ class JobsApiIT extends ApiITBase {
         assertProblem(unknown, 404);
         assertThat(unknown.detail()).startsWith("Job '").endsWith("' not found");
         assertProblem(http.post(JOBS + "/" + UUID.randomUUID() + "/resume", null), 404);
-        assertProblem(http.delete(JOBS + "/" + UUID.randomUUID()), 404);
+        assertProblem(admin().delete(JOBS + "/" + UUID.randomUUID()), 404);
     }
 
     @Test
@@ -317,7 +318,7 @@ class JobsApiIT extends ApiITBase {
     void deletingAJobThatIsNotFinishedIsRefused(String status) {
         UUID job = createTrainingJob(registerDataset(), 5);
         forceStatus(job, status);
-        Http.Response response = http.delete(JOBS + "/" + job);
+        Http.Response response = admin().delete(JOBS + "/" + job);
         assertProblem(response, 400);
         assertThat(response.detail()).isEqualTo("Cannot delete job in status '" + status + "'");
         assertThat(http.get(JOBS + "/" + job).status()).isEqualTo(200);
@@ -328,7 +329,7 @@ class JobsApiIT extends ApiITBase {
     void deletesFinishedJobs(String status) {
         UUID job = createTrainingJob(registerDataset(), 5);
         forceStatus(job, status);
-        Http.Response response = http.delete(JOBS + "/" + job);
+        Http.Response response = admin().delete(JOBS + "/" + job);
         assertThat(response.status()).isEqualTo(204);
         assertProblem(http.get(JOBS + "/" + job), 404);
     }
@@ -408,10 +409,10 @@ class JobsApiIT extends ApiITBase {
         forceStatus(job, "running");
         sql.sql("UPDATE training_jobs SET current_epoch = 3 WHERE id = :id").param("id", job).update();
 
-        assertThat(http.post(JOBS + "/" + job + "/pause", null, "alice").status()).isEqualTo(202);
+        assertThat(as("alice", Role.ADMIN).post(JOBS + "/" + job + "/pause", null).status()).isEqualTo(202);
         commitPause(job, 4);
 
-        Http.Response resumed = http.post(JOBS + "/" + job + "/resume", null, "bob");
+        Http.Response resumed = as("bob", Role.ADMIN).post(JOBS + "/" + job + "/resume", null);
 
         assertThat(resumed.status()).isEqualTo(202);
         JsonNode body = resumed.body();

@@ -205,7 +205,7 @@ class RecoveryIT extends ApiITBase {
         String finalModel = commitCheckpoint(job, "final", 2, 1);
         forceStatus(job, "completed");
 
-        assertThat(http.delete(JOBS + job).status()).isEqualTo(204);
+        assertThat(admin().delete(JOBS + job).status()).isEqualTo(204);
 
         Await.until("objects deleted", DEADLINE, () -> !java.nio.file.Files.exists(Path.of(URI.create(periodic)))
                 && !java.nio.file.Files.exists(Path.of(URI.create(finalModel))));

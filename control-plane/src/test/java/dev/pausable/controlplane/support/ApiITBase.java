@@ -2,6 +2,8 @@ package dev.pausable.controlplane.support;
 
 import dev.pausable.contract.CheckpointKind;
 import dev.pausable.contract.CheckpointNames;
+import dev.pausable.controlplane.auth.Role;
+import dev.pausable.controlplane.auth.Tokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,7 +34,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
         "pausable.recovery.backoff=50ms",
         "pausable.sweeper.enabled=false",
         "pausable.sweeper.grace=1m",
-        "pausable.spark.checkpoint-root=target/it-checkpoints"
+        "pausable.spark.checkpoint-root=target/it-checkpoints",
+        "pausable.auth.admin-token-file=target/it-admin-token/${random.uuid}"
 })
 @Import(RecordingLauncher.Config.class)
 public abstract class ApiITBase {
@@ -43,16 +46,34 @@ public abstract class ApiITBase {
     protected RecordingLauncher launcher;
     @Autowired
     private Environment environment;
+    @Autowired
+    protected Tokens tokens;
 
     protected JdbcClient sql;
+    /** The API as operator "tester", who creates the tests' jobs. */
     protected Http http;
 
     @BeforeEach
     void resetState() {
         sql = JdbcClient.create(dataSource);
-        sql.sql("TRUNCATE training_jobs, datasets CASCADE").update();
+        sql.sql("TRUNCATE training_jobs, datasets, api_tokens CASCADE").update();
         launcher.reset();
-        http = new Http(environment.getRequiredProperty("local.server.port", Integer.class));
+        http = as("tester", Role.OPERATOR);
+    }
+
+    /** The API as an admin (deletes jobs, acts on anyone's). */
+    protected Http admin() {
+        return as("test-admin", Role.ADMIN);
+    }
+
+    /** The API as a principal of this name and role (a fresh token). */
+    protected Http as(String name, Role role) {
+        return new Http(port(), token(name, role));
+    }
+
+    /** A fresh token's secret for a principal of this name and role. */
+    protected String token(String name, Role role) {
+        return tokens.issue(name, role, null, "test").secret();
     }
 
     protected int port() {
@@ -78,7 +99,12 @@ public abstract class ApiITBase {
 
     /** {@code moreConfig}: more config members, each with a leading comma (e.g. {@code , "max_restarts": 0}). */
     protected UUID createTrainingJob(UUID datasetId, int epochs, String moreConfig) {
-        Http.Response response = http.post("/v1/training/jobs", """
+        return createTrainingJob(http, datasetId, epochs, moreConfig);
+    }
+
+    /** The same job created by {@code client}'s principal (its owner). */
+    protected UUID createTrainingJob(Http client, UUID datasetId, int epochs, String moreConfig) {
+        Http.Response response = client.post("/v1/training/jobs", """
                 {"job_name": "Pause Resume Test",
                  "config": {"dataset_id": "%s", "epochs": %d, "batch_size": 16, "learning_rate": 0.001%s}}
                 """.formatted(datasetId, epochs, moreConfig));

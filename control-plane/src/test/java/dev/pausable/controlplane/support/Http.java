@@ -9,7 +9,7 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A small JSON client over the JDK's HttpClient for the API tests. */
+/** A small JSON client over the JDK's HttpClient for the API tests, calling as one principal (its bearer token). */
 public final class Http {
 
     public record Response(int status, String contentType, String location, JsonNode body, String raw) {
@@ -23,9 +23,12 @@ public final class Http {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String token;
 
-    public Http(int port) {
+    /** {@code token}: sent as {@code Authorization: Bearer <token>}; null sends no credentials. */
+    public Http(int port, String token) {
         this.base = "http://127.0.0.1:" + port;
+        this.token = token;
     }
 
     public String base() {
@@ -37,13 +40,8 @@ public final class Http {
     }
 
     public Response post(String path, String json) {
-        return post(path, json, "tester");
-    }
-
-    public Response post(String path, String json, String actor) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json")
-                .header("X-Actor", actor)
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         return send(request);
     }
@@ -52,7 +50,20 @@ public final class Http {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
     }
 
+    /** Any method, with or without a body, for the authorization matrix. */
+    public Response send(String method, String path, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return send(request);
+    }
+
     private Response send(HttpRequest.Builder request) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());

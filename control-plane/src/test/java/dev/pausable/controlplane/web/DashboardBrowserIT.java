@@ -2,6 +2,7 @@ package dev.pausable.controlplane.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pausable.controlplane.auth.Role;
 import dev.pausable.controlplane.support.ApiITBase;
 import dev.pausable.controlplane.support.Browser;
 import dev.pausable.controlplane.support.Http;
@@ -43,12 +44,20 @@ class DashboardBrowserIT extends ApiITBase {
     }
 
     @BeforeEach
-    void noDialogLeftOpen() {
+    void noDialogLeftOpenAndSignedInAsAdmin() {
         try {
             browser.switchTo().alert().dismiss();
         } catch (org.openqa.selenium.NoAlertPresentException e) {
             // nothing open
         }
+        signIn(token("ops-admin", Role.ADMIN));
+    }
+
+    /** As the quickstart's link does: the token once in the address, then only in the session cookie. */
+    private void signIn(String token) {
+        browser.get(base() + "/?token=" + token);
+        waitFor().until(d -> d.getCurrentUrl().equals(base() + "/"));
+        waitFor().until(d -> !d.findElements(By.id("principal")).isEmpty());
     }
 
     @Test
@@ -270,6 +279,66 @@ class DashboardBrowserIT extends ApiITBase {
         assertThat(browser.findElement(By.cssSelector("dd[data-fact=spark-application]")).getText())
                 .isEqualTo("local-1764400000000");
         Browser.screenshot(browser, "job-page");
+    }
+
+    @Test
+    void eachRoleSeesOnlyTheActionsItMayTake() {
+        UUID dataset = registerDataset();
+        UUID mine = running(createTrainingJob(dataset, 20));
+        UUID theirs = running(createTrainingJob(as("someone-else", Role.OPERATOR), dataset, 20, ""));
+
+        signIn(token("watcher", Role.VIEWER));
+        openJobs();
+        assertThat(browser.findElement(By.id("principal")).getText()).isEqualTo("watcher (viewer)");
+        assertThat(actions(mine)).isEmpty();
+        assertThat(browser.findElement(By.id("create-panel")).isDisplayed()).as("viewers create nothing").isFalse();
+
+        signIn(token("tester", Role.OPERATOR));
+        openJobs();
+        assertThat(actions(mine)).as("its own job, no delete (admins only)").containsExactly("pause", "cancel");
+        assertThat(actions(theirs)).as("someone else's job").isEmpty();
+        assertThat(browser.findElement(By.id("create-panel")).isDisplayed()).isTrue();
+    }
+
+    @Test
+    void theSessionIsAnHttpOnlyCookieChangesNeedTheCsrfTokenAndSignOutEndsIt() {
+        UUID job = running(createTrainingJob(registerDataset(), 20));
+        openJobs();
+        assertThat(browser.getCurrentUrl()).as("the token left the address bar").doesNotContain("token=");
+        assertThat((String) browser.executeScript("return document.cookie")).as("scripts cannot read the session")
+                .doesNotContain("pausable_session").contains("XSRF-TOKEN=");
+
+        // The cookie alone does not make a change: another site could make the browser send it.
+        Object forged = ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch('/v1/training/jobs/%s/pause', {method: 'POST'}).then(r => done(r.status));""".formatted(job));
+        assertThat(((Number) forged).intValue()).isEqualTo(403);
+        assertThat(status(job)).as("nothing changed").isEqualTo("running");
+
+        browser.findElement(By.id("sign-out")).click();
+        waitFor().until(d -> d.getCurrentUrl().startsWith(base() + "/sign-in.html"));
+        browser.get(base() + "/jobs/" + job);
+        waitFor().until(d -> d.getCurrentUrl().startsWith(base() + "/sign-in.html?next="));
+
+        // Signing in with a pasted token returns to the page that was asked for.
+        browser.findElement(By.name("token")).sendKeys("pt_not-a-token");
+        browser.findElement(By.cssSelector("#sign-in button")).click();
+        waitFor().until(d -> d.findElement(By.id("refused")).isDisplayed());
+        browser.findElement(By.name("token")).sendKeys(token("ops-admin", Role.ADMIN));
+        browser.findElement(By.cssSelector("#sign-in button")).click();
+        waitFor().until(d -> d.getCurrentUrl().equals(base() + "/jobs/" + job));
+        waitFor().until(d -> d.findElement(By.id("title")).getText().equals("Pause Resume Test"));
+    }
+
+    @Test
+    void aRevokedTokenEndsTheSessionAtOnce() {
+        String token = token("short-lived", Role.ADMIN);
+        signIn(token);
+        openJobs();
+        String id = sql.sql("SELECT id::text FROM api_tokens WHERE name = 'short-lived'").query(String.class).single();
+        assertThat(admin().send("DELETE", "/v1/tokens/" + id, null).status()).isEqualTo(200);
+        browser.navigate().refresh();
+        waitFor().until(d -> d.getCurrentUrl().startsWith(base() + "/sign-in.html?next="));
     }
 
     private UUID running(UUID job) {
