@@ -169,8 +169,9 @@ class SeedTestPlanIT {
         assertThat(refusal("/resume", oneEpoch)).isEqualTo("Cannot resume job in status 'completed'");
 
         String missing = api.post("/v1/datasets", """
-                {"name": "gone", "uri": "file:///nonexistent/pausable-e2e-%s", "feature_columns": ["rss_0"],
-                 "label_columns": ["x", "y"], "num_samples": 10}""".formatted(UUID.randomUUID()), 201)
+                {"name": "gone", "uri": "%s", "feature_columns": ["rss_0"],
+                 "label_columns": ["x", "y"], "num_samples": 10}""".formatted(controlPlane.work.resolve("datasets")
+                .resolve("nonexistent-" + UUID.randomUUID()).toUri()), 201)
                 .get("id").asText();
         String failing = api.train(missing, "No data", 3, 5, "");
         JsonNode failed = api.await(failing, j -> j.get("status").asText().equals("failed"), "failed", RUN);

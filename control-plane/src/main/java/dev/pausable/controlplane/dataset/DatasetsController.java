@@ -2,6 +2,7 @@ package dev.pausable.controlplane.dataset;
 
 import dev.pausable.contract.Dataset;
 import dev.pausable.contract.NewDataset;
+import dev.pausable.controlplane.storage.DataRoots;
 import dev.pausable.controlplane.web.InvalidFieldException;
 import dev.pausable.controlplane.web.NotFoundException;
 import dev.pausable.controlplane.web.Paging;
@@ -23,9 +24,11 @@ import org.springframework.web.bind.annotation.RestController;
 class DatasetsController {
 
     private final DatasetRepository datasets;
+    private final DataRoots roots;
 
-    DatasetsController(DatasetRepository datasets) {
+    DatasetsController(DatasetRepository datasets, DataRoots roots) {
         this.datasets = datasets;
+        this.roots = roots;
     }
 
     /** Registers an existing Parquet dataset. */
@@ -50,6 +53,7 @@ class DatasetsController {
     Dataset register(@RequestBody RegisterDatasetRequest request) {
         NewDataset dataset = InvalidFieldException.checking(() -> NewDataset.validated(request.name(), request.uri(),
                 request.numSamples(), request.featureColumns(), request.labelColumns(), request.task()));
+        roots.check("uri", dataset.uri());
         return datasets.insert(UUID.randomUUID(), dataset);
     }
 }

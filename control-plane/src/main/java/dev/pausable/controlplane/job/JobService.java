@@ -18,6 +18,7 @@ import dev.pausable.controlplane.launch.LaunchRequest;
 import dev.pausable.controlplane.launch.SparkOverrides;
 import dev.pausable.controlplane.launch.Submission;
 import dev.pausable.controlplane.storage.CheckpointObjects;
+import dev.pausable.controlplane.storage.DataRoots;
 import dev.pausable.controlplane.web.ForbiddenException;
 import dev.pausable.controlplane.web.InvalidFieldException;
 import dev.pausable.controlplane.web.InvalidStateException;
@@ -47,11 +48,13 @@ public class JobService {
     private final SparkOverrides sparkOverrides;
     private final ApplicationEventPublisher events;
     private final CheckpointObjects objects;
+    private final DataRoots roots;
     private final SecureRandom seeds = new SecureRandom();
 
     JobService(JobRepository jobs, DatasetRepository datasets, JobConfigs configs, SparkOverrides sparkOverrides,
-               ApplicationEventPublisher events, CheckpointObjects objects) {
+               ApplicationEventPublisher events, CheckpointObjects objects, DataRoots roots) {
         this.objects = objects;
+        this.roots = roots;
         this.jobs = jobs;
         this.datasets = datasets;
         this.configs = configs;
@@ -95,6 +98,9 @@ public class JobService {
         } else {
             SyntheticDataConfig config = InvalidFieldException.checking(
                     () -> configs.bind(rawConfig, SyntheticDataConfig.class).normalized(generatedSeed, jobName));
+            if (config.outputUri() != null) {
+                roots.check("config.output_uri", config.outputUri());
+            }
             job = jobs.insert(id, jobName, type, configs.write(config), null, 0, submissionId, sparkConf, caller.name());
         }
         events.publishEvent(new LaunchEvents.Submit(new LaunchRequest(id, 1, submissionId, type, null, sparkConf)));

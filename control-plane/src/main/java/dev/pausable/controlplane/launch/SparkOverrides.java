@@ -9,8 +9,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Checks a job's own Spark settings ({@code spark_conf} of a create request) when the job is
- * created, so a denied or malformed setting is a 400 naming it, never a setting silently dropped
- * at submission time. The accepted map is stored with the job and reused by every resume.
+ * created, so a setting outside the allowlist ({@link SparkAllowlist}), a denied or a malformed one is
+ * a 400 naming it, never a setting silently dropped at submission time. The accepted map is stored with the job and reused by every resume.
  */
 @Component
 public class SparkOverrides {
@@ -20,9 +20,11 @@ public class SparkOverrides {
     private static final Pattern KEY = Pattern.compile("spark\\.[A-Za-z0-9_.\\-]+");
 
     private final SparkProperties spark;
+    private final SparkAllowlist allowlist;
 
     SparkOverrides(SparkProperties spark) {
         this.spark = spark;
+        this.allowlist = new SparkAllowlist(spark.allowed());
     }
 
     public Map<String, String> validate(JsonNode raw) {
@@ -42,7 +44,7 @@ public class SparkOverrides {
             if (!KEY.matcher(key).matches()) {
                 throw new InvalidFieldException(field, "is not a Spark setting (keys look like 'spark.executor.memory')");
             }
-            if (SubmitCommand.isDenied(key, spark)) {
+            if (!allowlist.allows(key) || SubmitCommand.isDenied(key, spark)) {
                 throw new InvalidFieldException(field, "cannot be overridden by a job");
             }
             JsonNode value = entry.getValue();

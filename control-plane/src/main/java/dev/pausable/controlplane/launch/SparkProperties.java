@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param logDirectory   one log file per submission ({@code <tag>.log}) in client mode
  * @param conf           Spark settings for every submission (on top of SPARK_HOME/conf/spark-defaults.conf)
  * @param denied         Spark settings a job may never override (see {@link SubmitCommand#DENIED})
+ * @param dataRoots      where datasets may be read from and synthetic data written, besides {@code datasetRoot}
+ * @param allowed        more patterns of Spark settings a job may set, beyond {@link SparkAllowlist#DEFAULT}
  * @param restUrl        the standalone master's REST gateway for cluster mode; default {@code http://<master host>:6066}
  */
 @ConfigurationProperties("pausable.spark")
@@ -32,11 +34,15 @@ public record SparkProperties(
         @DefaultValue("data/spark-logs") Path logDirectory,
         Map<String, String> conf,
         List<String> denied,
+        List<String> allowed,
+        List<String> dataRoots,
         URI restUrl) {
 
     public SparkProperties {
         conf = conf == null ? Map.of() : Map.copyOf(conf);
         denied = denied == null ? List.of() : List.copyOf(denied);
+        allowed = allowed == null ? List.of() : List.copyOf(allowed);
+        dataRoots = dataRoots == null ? List.of() : List.copyOf(dataRoots);
     }
 
     /** Cluster mode on a standalone master: submitted and tracked through the master's REST API. */

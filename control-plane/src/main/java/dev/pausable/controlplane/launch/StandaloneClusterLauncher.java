@@ -77,7 +77,6 @@ class StandaloneClusterLauncher implements JobLauncher {
         properties.put("spark.app.name", command.appName());
         properties.put("spark.submit.deployMode", "cluster");
         properties.put("spark.jars", jar);
-        properties.putIfAbsent("spark.driver.supervise", "false");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("action", "CreateSubmissionRequest");
         body.put("appResource", jar);

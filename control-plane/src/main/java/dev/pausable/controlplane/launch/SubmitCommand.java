@@ -26,6 +26,19 @@ public record SubmitCommand(String appName, String mainClass, String appResource
             TrainerSettings.DB_USER.sparkConf(), TrainerSettings.DB_PASSWORD.sparkConf(), "spark.kubernetes.container.image",
             "spark.yarn.queue", "spark.yarn.principal", "spark.yarn.keytab");
 
+    /**
+     * What the control plane relies on, whatever the operator's or a job's settings say: one driver per
+     * attempt (no supervised relaunch loop, no YARN re-attempt, which would race the next attempt),
+     * spark-submit waiting for the application (its exit is the attempt's end), and secrets redacted
+     * in the Spark UI, event logs and driver logs.
+     */
+    static final Map<String, String> FORCED = Map.of(
+            "spark.driver.supervise", "false",
+            "spark.yarn.maxAppAttempts", "1",
+            "spark.yarn.submit.waitAppCompletion", "true",
+            "spark.kubernetes.submission.waitAppCompletion", "true",
+            "spark.redaction.regex", "(?i)secret|password|token|access[.]key|credential");
+
     /** Prefixes a job can never set: cluster-manager credentials and secrets. */
     private static final List<String> DENIED_PREFIXES = List.of("spark.kubernetes.driver.secret",
             "spark.kubernetes.executor.secret", "spark.kubernetes.authenticate.", "spark.yarn.appMasterEnv.AWS_",
@@ -68,11 +81,14 @@ public record SubmitCommand(String appName, String mainClass, String appResource
         conf.put(TrainerSettings.CHECKPOINT_ROOT, storageUri(spark.checkpointRoot()));
         conf.put(TrainerSettings.DATASET_ROOT, storageUri(spark.datasetRoot()));
         conf.putAll(spark.conf());
+        // Checked at creation; checked again for jobs stored before the allowlist existed.
+        SparkAllowlist allowlist = new SparkAllowlist(spark.allowed());
         for (Map.Entry<String, String> override : jobOverrides.entrySet()) {
-            if (!isDenied(override.getKey(), spark)) {
+            if (allowlist.allows(override.getKey()) && !isDenied(override.getKey(), spark)) {
                 conf.put(override.getKey(), override.getValue());
             }
         }
+        conf.putAll(FORCED);
         return conf;
     }
 

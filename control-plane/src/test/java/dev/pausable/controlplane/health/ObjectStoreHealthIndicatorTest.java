@@ -18,7 +18,7 @@ class ObjectStoreHealthIndicatorTest {
 
     private static CheckpointObjects objects(String checkpointRoot, Map<String, String> conf) {
         return new CheckpointObjects(new SparkProperties(null, null, "local[2]", "client", checkpointRoot,
-                "data/datasets", Path.of("logs"), conf, List.of(), null));
+                "data/datasets", Path.of("logs"), conf, List.of(), List.of(), List.of(), null));
     }
 
     @Test

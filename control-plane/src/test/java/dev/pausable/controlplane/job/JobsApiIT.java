@@ -109,13 +109,14 @@ class JobsApiIT extends ApiITBase {
     void keepsAJobsSparkSettingsAndPassesThemToEverySubmission() {
         UUID dataset = registerDataset();
         Http.Response created = http.post(JOBS, """
-                {"job_name": "tuned", "spark_conf": {"spark.executor.memory": "6g", "spark.task.cpus": "2"},
+                {"job_name": "tuned", "spark_conf": {"spark.executor.memory": "6g", "spark.task.cpus": "2",
+                                                    "spark.executor.resource.gpu.amount": "1"},
                  "config": {"dataset_id": "%s", "epochs": 5, "batch_size": 8, "learning_rate": 0.01}}
                 """.formatted(dataset));
         assertThat(created.status()).isEqualTo(201);
         UUID id = UUID.fromString(created.body().get("id").asString());
         JsonNode stored = created.body().get("spark_conf");
-        assertThat(stored.size()).isEqualTo(2);
+        assertThat(stored.size()).isEqualTo(3);
         assertThat(stored.get("spark.executor.memory").asString()).isEqualTo("6g");
         assertThat(stored.get("spark.task.cpus").asString()).isEqualTo("2");
         queued(id);
@@ -125,7 +126,32 @@ class JobsApiIT extends ApiITBase {
 
         Await.until("resume submitted", Duration.ofSeconds(10), () -> launcher.submissions().size() == 2);
         assertThat(launcher.submissions()).extracting(s -> s.request().sparkConf()).containsOnly(
-                java.util.Map.of("spark.executor.memory", "6g", "spark.task.cpus", "2"));
+                java.util.Map.of("spark.executor.memory", "6g", "spark.task.cpus", "2",
+                        "spark.executor.resource.gpu.amount", "1"));
+    }
+
+    /** Each would run code on the control plane's host or a driver, or send data elsewhere (issue 12). */
+    static Stream<Arguments> settingsOutsideTheAllowlist() {
+        return Stream.of("spark.driver.defaultJavaOptions", "spark.executor.defaultJavaOptions", "spark.jars.packages",
+                        "spark.jars.repositories", "spark.jars.ivySettings", "spark.plugins", "spark.extraListeners",
+                        "spark.executorEnv.JAVA_TOOL_OPTIONS", "spark.kubernetes.driver.container.image",
+                        "spark.kubernetes.executor.container.image", "spark.kubernetes.driver.podTemplateFile",
+                        "spark.kubernetes.executor.podTemplateFile",
+                        "spark.kubernetes.executor.volumes.hostPath.root.mount.path",
+                        "spark.kubernetes.executor.volumes.hostPath.root.options.path", "spark.redaction.regex",
+                        "spark.driver.supervise", "spark.yarn.submit.waitAppCompletion",
+                        "spark.kubernetes.submission.waitAppCompletion", "spark.standalone.submit.waitAppCompletion",
+                        "spark.yarn.maxAppAttempts", "spark.hadoop.fs.s3a.endpoint",
+                        "spark.hadoop.fs.s3a.bucket.training.endpoint", "spark.hadoop.fs.s3a.aws.credentials.provider",
+                        "spark.executor.resource.gpu.discoveryScript", "spark.pausable.checkpointRoot")
+                .map(key -> Arguments.of("{\"" + key + "\": \"x\"}", "spark_conf." + key,
+                        "Field 'spark_conf." + key + "' cannot be overridden by a job"));
+    }
+
+    @ParameterizedTest(name = "{1} -> 400")
+    @MethodSource("settingsOutsideTheAllowlist")
+    void refusesEverySettingOutsideTheAllowlist(String sparkConf, String field, String detail) {
+        refusesDeniedOrMalformedSparkSettingsNamingThem(sparkConf, field, detail);
     }
 
     static Stream<Arguments> invalidSparkConfs() {
@@ -236,6 +262,41 @@ class JobsApiIT extends ApiITBase {
                 + " {\"num_samples\": 10, \"output_uri\": \"http://example/x\"}}"), "config.output_uri");
         assertField(http.post(JOBS, "{\"job_name\": \"s\", \"job_type\": \"synthetic_data\", \"config\":"
                 + " {\"num_samples\": 10, \"epochs\": 3}}"), "config.epochs");
+    }
+
+    static Stream<Arguments> urisOutsideTheDataRoots() {
+        String outside = "must lie under one of the data roots [";
+        return Stream.of(
+                Arguments.of("file:///etc/shadow", outside),
+                Arguments.of("file:///database", outside),
+                Arguments.of("s3a://other-bucket/datasets/x", outside),
+                Arguments.of("s3a://training/datasets-private/x", outside),
+                Arguments.of("s3a://training/checkpoints/x", outside),
+                Arguments.of("file:///data/../etc", "must not contain '.' or '..' segments"),
+                Arguments.of("file:///data/%2e%2e/etc", "must not contain '.' or '..' segments"),
+                Arguments.of("s3a://training/datasets/./x", "must not contain '.' or '..' segments"),
+                Arguments.of("s3a://training/datasets/*", "must not contain glob characters (*?[]{})"),
+                Arguments.of("file:///data/x?versionId=1", "must not have a query or fragment"));
+    }
+
+    @ParameterizedTest(name = "{0} -> 400")
+    @MethodSource("urisOutsideTheDataRoots")
+    void datasetAndSyntheticOutputUrisMustLieUnderTheDataRoots(String uri, String problem) {
+        Http.Response dataset = http.post("/v1/datasets", Http.json(java.util.Map.of("name", "d", "uri", uri,
+                "feature_columns", List.of("a"), "label_columns", List.of("x"))));
+        assertField(dataset, "uri");
+        assertThat(dataset.detail()).startsWith("Field 'uri' " + problem);
+        Http.Response synthetic = http.post(JOBS, """
+                {"job_name": "s", "job_type": "synthetic_data", "config": {"num_samples": 10, "output_uri": "%s"}}"""
+                .formatted(uri));
+        assertField(synthetic, "config.output_uri");
+        assertThat(synthetic.detail()).startsWith("Field 'config.output_uri' " + problem);
+        assertThat(countJobs()).as("nothing stored").isZero();
+        assertThat(sql.sql("SELECT count(*) FROM datasets").query(Integer.class).single()).isZero();
+
+        assertThat(http.post("/v1/datasets", Http.json(java.util.Map.of("name", "ok", "uri",
+                "s3a://training/datasets/rss", "feature_columns", List.of("a"), "label_columns", List.of("x"))))
+                .status()).as("under a root").isEqualTo(201);
     }
 
     @Test

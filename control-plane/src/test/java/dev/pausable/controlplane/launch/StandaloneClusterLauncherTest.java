@@ -22,7 +22,7 @@ class StandaloneClusterLauncherTest {
 
     private static SparkProperties spark(Path home, String master, URI rest) {
         return new SparkProperties(home, home.resolve("trainer.jar"), master, "cluster", "s3a://b/checkpoints",
-                "s3a://b/datasets", home.resolve("logs"), Map.of("spark.executor.memory", "4g"), List.of(), rest);
+                "s3a://b/datasets", home.resolve("logs"), Map.of("spark.executor.memory", "4g"), List.of(), List.of(), List.of(), rest);
     }
 
     @Test
@@ -33,7 +33,7 @@ class StandaloneClusterLauncherTest {
         assertThat(spark(home, "spark://10.0.0.5:7077", URI.create("http://rest:16066")).standaloneRestUrl())
                 .isEqualTo(URI.create("http://rest:16066"));
         assertThat(spark(home, "spark://m:7077", null).standaloneCluster()).isTrue();
-        assertThat(new SparkProperties(home, null, "yarn", "cluster", "c", "d", home, null, null, null)
+        assertThat(new SparkProperties(home, null, "yarn", "cluster", "c", "d", home, null, null, null, null, null)
                 .standaloneCluster()).isFalse();
     }
 

@@ -16,7 +16,7 @@ class SubmitCommandTest {
     private static final UUID JOB = UUID.fromString("00000000-0000-0000-0000-000000000007");
     private static final SparkProperties SPARK = new SparkProperties(Path.of("/opt/spark"), Path.of("/opt/trainer.jar"),
             "spark://m:7077", "cluster", "s3a://b/checkpoints", "/data/datasets", Path.of("logs"),
-            Map.of("spark.executor.memory", "4g"), List.of("spark.executor.cores"), null);
+            Map.of("spark.executor.memory", "4g"), List.of("spark.executor.cores"), List.of(), List.of(), null);
     private static final SubmitCommand.DatabaseTarget DB =
             new SubmitCommand.DatabaseTarget("jdbc:postgresql://db/p", "ops", "s3cret");
 
@@ -72,7 +72,7 @@ class SubmitCommandTest {
     void yarnAndKubernetesClusterDriversGetTheDatabaseUrlAndUserButNeverThePassword() {
         LaunchRequest request = new LaunchRequest(JOB, 1, "t", JobType.TRAINING, null, Map.of());
         SparkProperties yarn = new SparkProperties(Path.of("/opt/spark"), Path.of("/opt/trainer.jar"), "yarn",
-                "cluster", "s3a://b/c", "s3a://b/d", Path.of("logs"), Map.of(), List.of(), null);
+                "cluster", "s3a://b/c", "s3a://b/d", Path.of("logs"), Map.of(), List.of(), List.of(), List.of(), null);
         assertThat(SubmitCommand.of(request, yarn, DB).conf())
                 .containsEntry("spark.yarn.appMasterEnv.PAUSABLE_DB_URL", "jdbc:postgresql://db/p")
                 .containsEntry("spark.yarn.appMasterEnv.PAUSABLE_DB_USER", "ops")
@@ -80,7 +80,7 @@ class SubmitCommandTest {
                 .doesNotContainValue("s3cret");
         SparkProperties k8s = new SparkProperties(Path.of("/opt/spark"), Path.of("/opt/trainer.jar"),
                 "k8s://https://k8s:6443", "cluster", "s3a://b/c", "s3a://b/d", Path.of("logs"), Map.of(), List.of(),
-                null);
+                List.of(), List.of(), null);
         assertThat(SubmitCommand.of(request, k8s, DB).conf())
                 .containsEntry("spark.kubernetes.driverEnv.PAUSABLE_DB_URL", "jdbc:postgresql://db/p")
                 .doesNotContainValue("s3cret");
@@ -96,5 +96,20 @@ class SubmitCommandTest {
             assertThat(SubmitCommand.isDenied(key, SPARK)).as(key).isTrue();
         }
         assertThat(SubmitCommand.isDenied("spark.kubernetes.executor.request.cores", SPARK)).isFalse();
+    }
+
+    @Test
+    void settingsTheControlPlaneReliesOnAreForcedWhateverTheOperatorOrAJobSays() {
+        SparkProperties operator = new SparkProperties(Path.of("/opt/spark"), Path.of("/opt/trainer.jar"), "yarn",
+                "cluster", "s3a://b/c", "s3a://b/d", Path.of("logs"), Map.of("spark.driver.supervise", "true",
+                "spark.yarn.maxAppAttempts", "3", "spark.redaction.regex", "nothing"), List.of(),
+                List.of("spark.yarn.submit.*"), List.of(), null);
+        Map<String, String> conf = SubmitCommand.of(new LaunchRequest(JOB, 1, "t", JobType.TRAINING, null,
+                Map.of("spark.yarn.submit.waitAppCompletion", "false", "spark.plugins", "x.Evil",
+                        "spark.executor.memory", "6g")), operator, DB).conf();
+        assertThat(conf).containsAllEntriesOf(SubmitCommand.FORCED)
+                .containsEntry("spark.executor.memory", "6g")
+                .as("a job's setting outside the allowlist never reaches spark-submit, even if stored before it")
+                .doesNotContainKey("spark.plugins");
     }
 }

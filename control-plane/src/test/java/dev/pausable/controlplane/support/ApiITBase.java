@@ -35,6 +35,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
         "pausable.sweeper.enabled=false",
         "pausable.sweeper.grace=1m",
         "pausable.spark.checkpoint-root=target/it-checkpoints",
+        "pausable.spark.data-roots[0]=file:///data",
+        "pausable.spark.data-roots[1]=s3a://training/datasets",
         "pausable.auth.admin-token-file=target/it-admin-token/${random.uuid}"
 })
 @Import(RecordingLauncher.Config.class)
