@@ -57,7 +57,8 @@ public final class TrainerMain {
             Outcome outcome;
             // SIGTERM is taken only now: Spark is up, and until the outcome is recorded it must stay up.
             try (TerminationSignal termination = TerminationSignal.take();
-                 Heartbeat ignored = Heartbeat.start(store, heartbeatPeriod(spark.sparkContext().getConf()))) {
+                 Heartbeat ignored = Heartbeat.start(store, heartbeatPeriod(spark.sparkContext().getConf()));
+                 AutoCloseable listening = store.listenForIntents()) {
                 outcome = new Trainer(spark, store, termination).run(args);
             }
             log.info("Job {} attempt {}: {}", args.jobId(), args.attempt(), outcome);

@@ -163,6 +163,10 @@ public final class TrainerFixture {
     }
 
     /** Stores share one connection, as one driver's writes do. */
+    public Database database() {
+        return database;
+    }
+
     public JobStore store(UUID jobId, int attempt) {
         return new JobStore(database, jobId, attempt);
     }

@@ -16,14 +16,17 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Refusals of the security filter chain, in the API's format: RFC 9457 problem details (401 without
- * valid credentials, 403 when the role does not allow the request). A browser asking for a dashboard
+ * valid credentials, 403 when the role does not allow the request, 400 for a request the firewall rejects,
+ * e.g. a path with {@code //} or an encoded slash). A browser asking for a dashboard
  * page without a valid session goes to the sign-in page instead.
  */
-final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
+final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
 
     static final String UNAUTHENTICATED = "Authentication required: send 'Authorization: Bearer <token>'";
     static final String BAD_TOKEN = "The bearer token is invalid, expired or revoked";
@@ -62,6 +65,13 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
                         + request.getMethod() + " " + request.getRequestURI()
                 : "Not allowed: " + request.getMethod() + " " + request.getRequestURI();
         write(request, response, HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail);
+    }
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, RequestRejectedException error)
+            throws IOException {
+        write(request, response, HttpStatus.BAD_REQUEST, "rejected", "Bad Request",
+                "The request was rejected: " + error.getMessage());
     }
 
     /** A dashboard page a browser navigates to (not the API, the actuator or the event socket). */

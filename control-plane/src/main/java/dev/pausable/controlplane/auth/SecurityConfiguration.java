@@ -43,8 +43,8 @@ class SecurityConfiguration {
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, AuthenticationManager bearer) throws Exception {
-        ProblemResponses problems = new ProblemResponses();
+    SecurityFilterChain api(HttpSecurity http, AuthenticationManager bearer, ProblemResponses problems)
+            throws Exception {
         http.authorizeHttpRequests(requests -> requests
                         .requestMatchers("/sign-in.html", "/sign-in", "/sign-out", "/css/**", "/js/sign-in.js",
                                 "/favicon.ico", "/error").permitAll()
@@ -74,6 +74,12 @@ class SecurityConfiguration {
                 .addFilterAfter(new SessionCookieAsBearer(), CsrfCookie.class)
                 .addFilterBefore(new TokenInUrl(bearer), BearerTokenAuthenticationFilter.class);
         return http.build();
+    }
+
+    /** Refusals as problem details; also the firewall's (Spring Security finds the RequestRejectedHandler bean). */
+    @Bean
+    ProblemResponses problemResponses() {
+        return new ProblemResponses();
     }
 
     /** Our API tokens first, then (when Spring Boot's resource-server JWT settings are given) JWTs. */

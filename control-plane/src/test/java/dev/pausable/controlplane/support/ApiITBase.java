@@ -185,6 +185,16 @@ public abstract class ApiITBase {
         return uri;
     }
 
+    /** Everything a request could change: jobs, their audit trail, datasets, tokens. */
+    protected String databaseSnapshot() {
+        return sql.sql("""
+                SELECT concat_ws(' | ',
+                  (SELECT string_agg(t::text, ',' ORDER BY id) FROM training_jobs t),
+                  (SELECT count(*) FROM job_events),
+                  (SELECT string_agg(d::text, ',' ORDER BY id) FROM datasets d),
+                  (SELECT string_agg(k::text, ',' ORDER BY id) FROM api_tokens k))""").query(String.class).single();
+    }
+
     protected String status(UUID jobId) {
         return sql.sql("SELECT status FROM training_jobs WHERE id = :id").param("id", jobId).query(String.class).single();
     }

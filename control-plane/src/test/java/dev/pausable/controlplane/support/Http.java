@@ -23,12 +23,21 @@ public final class Http {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
-    private final String token;
+    private final String authorization;
 
     /** {@code token}: sent as {@code Authorization: Bearer <token>}; null sends no credentials. */
     public Http(int port, String token) {
+        this(port, token, token == null ? null : "Bearer " + token);
+    }
+
+    private Http(int port, String token, String authorization) {
         this.base = "http://127.0.0.1:" + port;
-        this.token = token;
+        this.authorization = authorization;
+    }
+
+    /** Sends this {@code Authorization} header as it is, whatever it says. */
+    public static Http withAuthorization(int port, String authorization) {
+        return new Http(port, null, authorization);
     }
 
     public String base() {
@@ -61,8 +70,8 @@ public final class Http {
     }
 
     private Response send(HttpRequest.Builder request) {
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
         }
         try {
             HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),

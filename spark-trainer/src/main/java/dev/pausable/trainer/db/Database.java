@@ -81,6 +81,17 @@ public final class Database implements AutoCloseable {
         return connection;
     }
 
+    /** A connection of its own, outside the retried transactions (e.g. to LISTEN), in autocommit mode. */
+    Connection openDedicated(String applicationName) throws SQLException {
+        Properties properties = new Properties();
+        properties.putAll(credentials);
+        properties.setProperty("ApplicationName", applicationName);
+        // A LISTEN connection is idle for long: the socket timeout must not close it.
+        properties.setProperty("socketTimeout", "0");
+        properties.setProperty("tcpKeepAlive", "true");
+        return DriverManager.getConnection(url, properties);
+    }
+
     @Override
     public synchronized void close() {
         closeQuietly();

@@ -47,6 +47,7 @@ public class JobStore {
     private final UUID jobId;
     private final int attempt;
     private final String actor;
+    private volatile IntentListener intents;
 
     public JobStore(Database db, UUID jobId, int attempt) {
         this.db = db;
@@ -57,6 +58,25 @@ public class JobStore {
 
     public UUID jobId() {
         return jobId;
+    }
+
+    /** Listens for this job's intent changes until closed (see {@link #intentMayHaveChanged()}). */
+    public AutoCloseable listenForIntents() {
+        IntentListener listener = IntentListener.start(db, jobId);
+        intents = listener;
+        return () -> {
+            intents = null;
+            listener.close();
+        };
+    }
+
+    /**
+     * True once after the database announced a change of this job's desired state or pause boundary:
+     * time to read the intent now rather than at the next timed round report.
+     */
+    public boolean intentMayHaveChanged() {
+        IntentListener listener = intents;
+        return listener != null && listener.changed();
     }
 
     public int attempt() {

@@ -221,7 +221,7 @@ public final class TrainingLoop {
 
     /**
      * After a round that does not end the epoch: records the round and reads the intent when a report is
-     * due; then cancels, pauses here, or goes on. A pause whose checkpoint cannot be written goes on and is
+     * due or the database announced a change of intent; then cancels, pauses here, or goes on. A pause whose checkpoint cannot be written goes on and is
      * tried again after the next round. Returns false when the attempt ends here ({@link #stoppedAtRound}).
      */
     private boolean afterRound(MultiLayerNetwork net, Standardization stats, TrainingState epochStart, int epoch,
@@ -232,7 +232,7 @@ public final class TrainingLoop {
             return false;
         }
         long now = System.nanoTime();
-        if (now - lastRoundReport >= timing.roundReport().toNanos()) {
+        if (now - lastRoundReport >= timing.roundReport().toNanos() || store.intentMayHaveChanged()) {
             lastRoundReport = now;
             double progress = 100.0 * (epoch - 1 + (double) done / rounds) / job.totalEpochs();
             intent = store.recordRound(epoch - 1, done, rounds, progress, trainLoss);
