@@ -8,15 +8,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * @param pollInterval    longest wait for notifications before checking for shutdown
  * @param reconnectDelay  pause before re-LISTENing after the connection to PostgreSQL broke
+ * @param keepalive       how often the LISTEN connection is probed, so a half-open one is replaced
  * @param allowedOrigins  browser origins (besides the page's own) allowed to open {@code /ws}
  * @param sendTimeLimit   a WebSocket client slower than this is dropped rather than stalling the others
  * @param sendBufferBytes per-client buffer of not-yet-sent messages
+ * @param clientQueue     messages waiting for one client; a client this far behind is disconnected
+ * @param maxSessions     WebSocket clients at once; more are refused (close code 1013, try again later)
+ * @param senderThreads   threads sending to clients (a slow client holds one, never the relay)
  */
 @ConfigurationProperties("pausable.events")
 public record EventsProperties(
         @DefaultValue("250ms") Duration pollInterval,
         @DefaultValue("1s") Duration reconnectDelay,
+        @DefaultValue("30s") Duration keepalive,
         @DefaultValue List<String> allowedOrigins,
         @DefaultValue("5s") Duration sendTimeLimit,
-        @DefaultValue("1048576") int sendBufferBytes) {
+        @DefaultValue("1048576") int sendBufferBytes,
+        @DefaultValue("1000") int clientQueue,
+        @DefaultValue("500") int maxSessions,
+        @DefaultValue("4") int senderThreads) {
 }

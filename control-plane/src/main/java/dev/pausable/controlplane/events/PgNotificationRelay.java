@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -39,6 +40,7 @@ class PgNotificationRelay implements SmartLifecycle {
     private final JsonMapper json = JsonMapper.builder().build();
     private volatile boolean running;
     private volatile boolean listening;
+    private final AtomicLong probes = new AtomicLong();
     private Thread thread;
 
     PgNotificationRelay(DataSource dataSource, JobEventsWebSocket clients, EventsProperties properties,
@@ -107,6 +109,11 @@ class PgNotificationRelay implements SmartLifecycle {
         return running;
     }
 
+    /** Keepalive probes answered so far (for tests). */
+    long probes() {
+        return probes.get();
+    }
+
     /** True while a LISTEN is in place (for health checks and tests). */
     boolean isListening() {
         return listening;
@@ -121,13 +128,24 @@ class PgNotificationRelay implements SmartLifecycle {
                 }
                 listening = true;
                 log.info("Listening for job events on channel '{}'", ChangeEvent.CHANNEL);
+                // A half-open connection (a peer gone without a FIN) would stay silent forever: a probe
+                // that gets no answer within this time breaks it, and the loop reconnects.
+                connection.setNetworkTimeout(Runnable::run, (int) properties.keepalive().toMillis());
                 int timeoutMillis = (int) properties.pollInterval().toMillis();
+                long lastProbe = System.nanoTime();
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(timeoutMillis);
                     if (notifications != null) {
                         for (PGNotification notification : notifications) {
                             relay(notification.getParameter());
                         }
+                    }
+                    if (System.nanoTime() - lastProbe >= properties.keepalive().toNanos()) {
+                        try (Statement probe = connection.createStatement()) {
+                            probe.execute("SELECT 1");
+                        }
+                        lastProbe = System.nanoTime();
+                        probes.incrementAndGet();
                     }
                 }
             } catch (SQLException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pausable.controlplane.auth.Role;
 import dev.pausable.controlplane.support.ApiITBase;
 import dev.pausable.controlplane.support.Await;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -131,6 +132,61 @@ class NotifyWebSocketIT extends ApiITBase {
         commitPause(job, 3);
         JsonNode paused = awaitUpdate(job, d -> "paused".equals(d.get("status").asString()), Duration.ofSeconds(1));
         assertThat(paused.get("actions").toString()).isEqualTo("[\"resume\"]");
+    }
+
+    @Test
+    void aClientThatStopsReadingIsDroppedAndDelaysNobodyElse() throws Exception {
+        int before = clients.clientCount();
+        try (Socket stuck = stuckClient()) {
+            Await.until("stuck client registered", Duration.ofSeconds(5), () -> clients.clientCount() == before + 1);
+            // Waves the reading client keeps up with (each within the per-client queue of 64): the stuck one
+            // falls further behind with every wave until it is disconnected.
+            String big = "{\"event\": \"flood\", \"data\": {\"padding\": \"" + "x".repeat(256 * 1024) + "\"}}";
+            for (int wave = 0; wave < 4 && clients.clientCount() > before; wave++) {
+                long started = System.nanoTime();
+                for (int i = 0; i < 40; i++) {
+                    clients.broadcast(big);
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("broadcasting only queues")
+                        .isLessThan(Duration.ofSeconds(2));
+                for (int i = 0; i < 40; i++) {
+                    String message = received.poll(30, TimeUnit.SECONDS);
+                    assertThat(message).as("the reading client gets wave " + wave).isNotNull().startsWith("{\"event\": \"flood\"");
+                }
+            }
+            Await.until("the stuck client dropped", Duration.ofSeconds(30), () -> clients.clientCount() == before);
+            // The reading client got the whole flood and hears the next job change as usual.
+            UUID job = createTrainingJob(registerDataset(), 10);
+            forceStatus(job, "running");
+            awaitUpdate(job, d -> "running".equals(d.get("status").asString()), Duration.ofSeconds(10));
+        }
+    }
+
+    /** A WebSocket client that completes the handshake and then never reads a byte. */
+    private Socket stuckClient() throws Exception {
+        Socket socket = new Socket("127.0.0.1", port());
+        socket.setReceiveBufferSize(4096);
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[16]);
+        socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port() + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
+                + "Authorization: Bearer " + token("stuck", Role.VIEWER) + "\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertThat(b).as("handshake answered: " + head).isNotNegative();
+            head.append((char) b);
+        }
+        assertThat(head.toString()).startsWith("HTTP/1.1 101");
+        return socket;
+    }
+
+    @Test
+    void theListenConnectionIsProbedSoAHalfOpenOneWouldBeReplaced() {
+        long probes = relay.probes();
+        Await.until("a keepalive probe answered", Duration.ofSeconds(10), () -> relay.probes() > probes);
+        assertThat(relay.isListening()).isTrue();
     }
 
     private JsonNode awaitUpdate(UUID job, Predicate<JsonNode> matches, Duration deadline) throws InterruptedException {

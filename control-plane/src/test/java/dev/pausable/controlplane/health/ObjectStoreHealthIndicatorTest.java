@@ -7,6 +7,9 @@ import dev.pausable.controlplane.storage.CheckpointObjects;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,5 +60,36 @@ class ObjectStoreHealthIndicatorTest {
         } finally {
             objects.destroy();
         }
+    }
+
+    @Test
+    void theAnswerIsKeptForTenSecondsAndDetailsOnlyForThoseAllowedToSeeThem(@TempDir Path dir) throws Exception {
+        Instant[] now = {Instant.parse("2026-12-03T00:00:00Z")};
+        Clock clock = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        ObjectStoreHealthIndicator indicator = new ObjectStoreHealthIndicator(
+                objects(dir.resolve("a/b/checkpoints").toString(), Map.of()), clock);
+        assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
+        Files.writeString(dir.resolve("a"), "now a file: the root cannot be created");
+
+        now[0] = now[0].plusSeconds(9);
+        assertThat(indicator.health(true).getStatus()).as("cached").isEqualTo(Status.UP);
+        assertThat(indicator.health(false).getDetails()).as("no details without permission").isEmpty();
+        now[0] = now[0].plusSeconds(1);
+        assertThat(indicator.health(true).getStatus()).as("checked again after 10 s").isEqualTo(Status.DOWN);
     }
 }

@@ -37,7 +37,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
         "pausable.spark.checkpoint-root=target/it-checkpoints",
         "pausable.spark.data-roots[0]=file:///data",
         "pausable.spark.data-roots[1]=s3a://training/datasets",
-        "pausable.auth.admin-token-file=target/it-admin-token/${random.uuid}"
+        "pausable.auth.admin-token-file=target/it-admin-token/${random.uuid}",
+        "pausable.events.keepalive=2s",
+        "pausable.events.client-queue=64"
 })
 @Import(RecordingLauncher.Config.class)
 public abstract class ApiITBase {
