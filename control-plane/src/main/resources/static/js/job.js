@@ -42,9 +42,9 @@ async function loadJob() {
 
 async function loadHistory() {
   const [metrics, events, checkpoints, rounds] = await Promise.all([
-    api("GET", `/training/jobs/${jobId}/metrics`),
-    api("GET", `/training/jobs/${jobId}/events`),
-    api("GET", `/training/jobs/${jobId}/checkpoints`),
+    api("GET", `/training/jobs/${jobId}/metrics?limit=10000`),
+    api("GET", `/training/jobs/${jobId}/events?limit=10000`),
+    api("GET", `/training/jobs/${jobId}/checkpoints?limit=10000`),
     api("GET", `/training/jobs/${jobId}/rounds`),
   ]);
   drawCharts(metrics.metrics);

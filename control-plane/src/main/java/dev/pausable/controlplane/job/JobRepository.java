@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import dev.pausable.controlplane.web.Paging;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -167,23 +169,24 @@ public class JobRepository {
      * Each epoch once, as recorded by the latest attempt that trained it (a restart trains again the
      * epochs after its checkpoint); every attempt's rows with {@code allAttempts}.
      */
-    public List<EpochMetric> metrics(UUID jobId, boolean allAttempts) {
-        return jdbc.sql("""
+    /** One page of rows and how many there are in all. */
+    public record Page<T>(List<T> rows, long total) {
+    }
+
+    public Page<EpochMetric> metrics(UUID jobId, boolean allAttempts, Paging paging) {
+        return page("""
                         SELECT * FROM (
                             SELECT %s attempt, epoch, train_loss, val_loss, learning_rate, duration_ms,
                                    samples_per_second, iteration_count, recorded_at
                             FROM training_metrics WHERE job_id = :id ORDER BY epoch, attempt DESC) rows
-                        ORDER BY epoch, attempt""".formatted(allAttempts ? "" : "DISTINCT ON (epoch)"))
-                .param("id", jobId)
-                .query((rs, n) -> new EpochMetric(rs.getInt("attempt"), rs.getInt("epoch"),
+                        ORDER BY epoch, attempt""".formatted(allAttempts ? "" : "DISTINCT ON (epoch)"), jobId, paging,
+                (rs, n) -> new EpochMetric(rs.getInt("attempt"), rs.getInt("epoch"),
                         Rows.nullableDouble(rs, "train_loss"), Rows.nullableDouble(rs, "val_loss"),
                         Rows.nullableDouble(rs, "learning_rate"), Rows.nullableLong(rs, "duration_ms"),
                         Rows.nullableDouble(rs, "samples_per_second"), Rows.nullableLong(rs, "iteration_count"),
-                        rs.getObject("recorded_at", OffsetDateTime.class)))
-                .list();
+                        rs.getObject("recorded_at", OffsetDateTime.class)));
     }
 
-    /** The sampled round losses, each (epoch, round) once: the latest attempt's row, in training order. */
     public List<RoundLoss> roundLosses(UUID jobId) {
         return jdbc.sql("""
                         SELECT DISTINCT ON (epoch, round) attempt, epoch, round, rounds, train_loss, recorded_at
@@ -195,24 +198,36 @@ public class JobRepository {
                 .list();
     }
 
-    public List<JobEvent> events(UUID jobId) {
-        return jdbc.sql("""
+    public Page<JobEvent> events(UUID jobId, Paging paging) {
+        return page("""
                         SELECT id, event_type, from_value, to_value, actor, reason, epoch, attempt, created_at
-                        FROM job_events WHERE job_id = :id ORDER BY id""")
-                .param("id", jobId)
-                .query((rs, n) -> new JobEvent(rs.getLong("id"), rs.getString("event_type"),
+                        FROM job_events WHERE job_id = :id ORDER BY id""", jobId, paging,
+                (rs, n) -> new JobEvent(rs.getLong("id"), rs.getString("event_type"),
                         rs.getString("from_value"), rs.getString("to_value"), rs.getString("actor"),
                         rs.getString("reason"), Rows.nullableInt(rs, "epoch"), Rows.nullableInt(rs, "attempt"),
-                        rs.getObject("created_at", OffsetDateTime.class)))
-                .list();
+                        rs.getObject("created_at", OffsetDateTime.class)));
     }
 
+    /** Every checkpoint row of the job (for deleting its objects). */
     public List<Checkpoint> checkpoints(UUID jobId) {
-        return jdbc.sql("""
-                        SELECT * FROM checkpoints WHERE job_id = :id ORDER BY created_at, id""")
-                .param("id", jobId)
-                .query((rs, n) -> Rows.checkpoint(rs))
-                .list();
+        return checkpoints(jobId, new Paging(Integer.MAX_VALUE, 0)).rows();
+    }
+
+    public Page<Checkpoint> checkpoints(UUID jobId, Paging paging) {
+        return page("SELECT * FROM checkpoints WHERE job_id = :id ORDER BY created_at, id", jobId, paging,
+                (rs, n) -> Rows.checkpoint(rs));
+    }
+
+    /** {@code ordered}: a query of one job's rows (parameter {@code :id}) in their order. */
+    private <T> Page<T> page(String ordered, UUID jobId, Paging paging, RowMapper<T> mapper) {
+        List<T> rows = jdbc.sql(ordered + " LIMIT :limit OFFSET :offset")
+                .param("id", jobId).param("limit", paging.limit()).param("offset", paging.offset())
+                .query(mapper).list();
+        long total = rows.size() < paging.limit() && (paging.offset() == 0 || !rows.isEmpty())
+                ? paging.offset() + rows.size()
+                : jdbc.sql("SELECT count(*) FROM (" + ordered + ") counted").param("id", jobId)
+                        .query(Long.class).single();
+        return new Page<>(rows, total);
     }
 
     private TrainingJob mapJob(ResultSet rs, int rowNum) throws SQLException {

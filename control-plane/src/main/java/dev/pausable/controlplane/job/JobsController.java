@@ -73,13 +73,19 @@ class JobsController {
         return service.get(id);
     }
 
-    /** Each epoch once (the latest attempt's row); {@code ?attempts=all}: every attempt's rows. */
+    /**
+     * Each epoch once (the latest attempt's row); {@code ?attempts=all}: every attempt's rows. Like the
+     * events and checkpoints: paged ({@code limit} 1..10000, default 1000; {@code offset}) with {@code total}.
+     */
     @GetMapping("/{id}/metrics")
-    Map<String, Object> metrics(@PathVariable UUID id, @RequestParam(required = false) String attempts) {
+    Map<String, Object> metrics(@PathVariable UUID id, @RequestParam(required = false) String attempts,
+                                @RequestParam(required = false) Integer limit,
+                                @RequestParam(required = false) Integer offset) {
         if (attempts != null && !attempts.equals("all") && !attempts.equals("latest")) {
             throw new InvalidFieldException("attempts", "must be 'all' or 'latest'");
         }
-        return history(id, "metrics", jobs.metrics(service.get(id).id(), "all".equals(attempts)));
+        Paging paging = Paging.ofHistory(limit, offset);
+        return page(id, "metrics", jobs.metrics(service.get(id).id(), "all".equals(attempts), paging), paging);
     }
 
     /** The train loss within epochs, sampled at the trainer's round reports (each epoch and round once). */
@@ -89,13 +95,17 @@ class JobsController {
     }
 
     @GetMapping("/{id}/events")
-    Map<String, Object> events(@PathVariable UUID id) {
-        return history(id, "events", jobs.events(service.get(id).id()));
+    Map<String, Object> events(@PathVariable UUID id, @RequestParam(required = false) Integer limit,
+                               @RequestParam(required = false) Integer offset) {
+        Paging paging = Paging.ofHistory(limit, offset);
+        return page(id, "events", jobs.events(service.get(id).id(), paging), paging);
     }
 
     @GetMapping("/{id}/checkpoints")
-    Map<String, Object> checkpoints(@PathVariable UUID id) {
-        return history(id, "checkpoints", jobs.checkpoints(service.get(id).id()));
+    Map<String, Object> checkpoints(@PathVariable UUID id, @RequestParam(required = false) Integer limit,
+                                    @RequestParam(required = false) Integer offset) {
+        Paging paging = Paging.ofHistory(limit, offset);
+        return page(id, "checkpoints", jobs.checkpoints(service.get(id).id(), paging), paging);
     }
 
     @PostMapping("/{id}/pause")
@@ -152,6 +162,14 @@ class JobsController {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("job_id", id);
         body.put(name, rows);
+        return body;
+    }
+
+    private static Map<String, Object> page(UUID id, String name, JobRepository.Page<?> page, Paging paging) {
+        Map<String, Object> body = history(id, name, page.rows());
+        body.put("total", page.total());
+        body.put("limit", paging.limit());
+        body.put("offset", paging.offset());
         return body;
     }
 

@@ -4,10 +4,19 @@ package dev.pausable.controlplane.web;
 public record Paging(int limit, int offset) {
 
     public static Paging of(Integer limit, Integer offset) {
-        int l = limit == null ? 50 : limit;
+        return of(limit, offset, 50, 500);
+    }
+
+    /** A job's history (metrics, events, checkpoints): longer pages, as charts and audit trails want them whole. */
+    public static Paging ofHistory(Integer limit, Integer offset) {
+        return of(limit, offset, 1000, 10_000);
+    }
+
+    private static Paging of(Integer limit, Integer offset, int defaultLimit, int maxLimit) {
+        int l = limit == null ? defaultLimit : limit;
         int o = offset == null ? 0 : offset;
-        if (l < 1 || l > 500) {
-            throw new InvalidFieldException("limit", "must be between 1 and 500");
+        if (l < 1 || l > maxLimit) {
+            throw new InvalidFieldException("limit", "must be between 1 and " + maxLimit);
         }
         if (o < 0) {
             throw new InvalidFieldException("offset", "must not be negative");

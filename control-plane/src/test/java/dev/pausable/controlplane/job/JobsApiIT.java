@@ -300,6 +300,39 @@ class JobsApiIT extends ApiITBase {
     }
 
     @Test
+    void aJobsHistoryIsPagedWithItsTotal() {
+        UUID job = createTrainingJob(registerDataset(), 5);
+        for (String status : List.of("running", "pausing", "running", "cancelling", "cancelled")) {
+            forceStatus(job, status);
+        }
+        int all = http.get(JOBS + "/" + job + "/events").body().get("total").asInt();
+        assertThat(all).as("created, queued and five status changes").isGreaterThanOrEqualTo(7);
+
+        JsonNode page = http.get(JOBS + "/" + job + "/events?limit=2&offset=1").body();
+        assertThat(page.get("events").size()).isEqualTo(2);
+        assertThat(page.get("total").asInt()).isEqualTo(all);
+        assertThat(page.get("limit").asInt()).isEqualTo(2);
+        assertThat(page.get("offset").asInt()).isEqualTo(1);
+        assertThat(page.get("events").get(0).get("id").asLong()).isEqualTo(
+                http.get(JOBS + "/" + job + "/events").body().get("events").get(1).get("id").asLong());
+        assertThat(http.get(JOBS + "/" + job + "/events?offset=" + (all + 5)).body().get("total").asInt())
+                .as("past the end: still the total").isEqualTo(all);
+        for (String history : List.of("metrics", "events", "checkpoints")) {
+            assertField(http.get(JOBS + "/" + job + "/" + history + "?limit=0"), "limit");
+            assertField(http.get(JOBS + "/" + job + "/" + history + "?limit=10001"), "limit");
+            assertThat(http.get(JOBS + "/" + job + "/" + history + "?limit=10000").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedBeforeItIsRead() {
+        Http.Response response = http.post(JOBS, "{\"job_name\": \"" + "x".repeat(1024 * 1024) + "\"}");
+        assertProblem(response, 413);
+        assertThat(response.detail()).isEqualTo("Request body larger than 1048576 bytes");
+        assertThat(countJobs()).isZero();
+    }
+
+    @Test
     void listsJobsWithFiltersAndPaging() {
         UUID dataset = registerDataset();
         UUID first = createTrainingJob(dataset, 5);
