@@ -1,0 +1,194 @@
+package dev.pausable.controlplane.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pausable.controlplane.auth.Role;
+import dev.pausable.controlplane.support.ApiITBase;
+import dev.pausable.controlplane.support.Http;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Not a test: {@code mvn -B -Pbench verify -pl control-plane -Dit.test=ApiLoadBenchmark}. With
+ * {@code bench.jobs} (100,000) jobs in the table: the latency of listing them, one client at a time;
+ * then {@code bench.clients} (200) concurrent clients, each with its own operator token, for
+ * {@code bench.seconds} (60) on loopback, mixing list, get, pause, resume and cancel on their own jobs.
+ * Reports p50/p99 per endpoint, the answers by status, and errors (5xx or no answer), to
+ * target/bench/api-load.txt. Resumes are submitted to the tests' recording launcher: the API's cost, not Spark's.
+ */
+class ApiLoadBenchmark extends ApiITBase {
+
+    private static final int JOBS = Integer.getInteger("bench.jobs", 100_000);
+    private static final int CLIENTS = Integer.getInteger("bench.clients", 200);
+    private static final Duration RUN = Duration.ofSeconds(Integer.getInteger("bench.seconds", 60));
+    private static final int JOBS_PER_CLIENT = 5;
+
+    private final Map<String, Queue<Long>> latencies = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
+    private final List<String> report = new ArrayList<>();
+
+    @Test
+    void concurrentClientsAndAListOfManyJobs() throws Exception {
+        UUID dataset = registerDataset();
+        seedJobs(dataset);
+        listLatencyWithManyJobs();
+        concurrentClients(dataset);
+        Files.createDirectories(Path.of("target", "bench"));
+        Files.write(Path.of("target", "bench", "api-load.txt"), report);
+    }
+
+    /** {@code JOBS} jobs by SQL, as many owners' histories would leave them: mostly finished, some running. */
+    private void seedJobs(UUID dataset) {
+        sql.sql("""
+                        INSERT INTO training_jobs (id, job_name, job_type, status, desired_state, config, dataset_id,
+                                                   total_epochs, attempt, submission_id, spark_conf, owner)
+                        SELECT gen_random_uuid(), 'seeded ' || n, 'training',
+                               (ARRAY['completed','completed','failed','cancelled','paused','running'])[1 + n % 6],
+                               'running', '{}'::jsonb, :dataset, 10, 1, 'seed-' || n, '{}'::jsonb, 'owner-' || (n % 500)
+                        FROM generate_series(1, :jobs) n""")
+                .param("dataset", dataset).param("jobs", JOBS).update();
+        sql.sql("ANALYZE training_jobs").update();
+    }
+
+    private void listLatencyWithManyJobs() {
+        Http viewer = as("list-viewer", Role.VIEWER);
+        for (String query : List.of("", "?status=running", "?offset=50000", "?job_type=training&status=paused")) {
+            List<Long> nanos = new ArrayList<>();
+            for (int i = 0; i < 220; i++) {
+                long started = System.nanoTime();
+                Http.Response response = viewer.get("/v1/training/jobs" + query);
+                long took = System.nanoTime() - started;
+                assertThat(response.status()).isEqualTo(200);
+                if (i >= 20) {
+                    nanos.add(took);
+                }
+            }
+            line("list %-36s with %d jobs, 1 client, 200 requests: p50 %.1f ms, p99 %.1f ms",
+                    "/v1/training/jobs" + query, JOBS, percentile(nanos, 50), percentile(nanos, 99));
+        }
+    }
+
+    private void concurrentClients(UUID dataset) throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        CountDownLatch ready = new CountDownLatch(CLIENTS);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger errors = new AtomicInteger();
+        Queue<String> errorSamples = new ConcurrentLinkedQueue<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            String name = "client-" + c;
+            Http client = as(name, Role.OPERATOR);
+            List<UUID> own = new ArrayList<>();
+            for (int j = 0; j < JOBS_PER_CLIENT; j++) {
+                UUID job = createTrainingJob(client, dataset, 10, "");
+                forceStatus(job, j % 2 == 0 ? "running" : "paused");
+                if (j % 2 == 1) {
+                    commitPause(job, 2);
+                }
+                own.add(job);
+            }
+            Thread thread = new Thread(() -> {
+                ready.countDown();
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long end = System.nanoTime() + RUN.toNanos();
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                while (System.nanoTime() < end) {
+                    UUID job = own.get(random.nextInt(own.size()));
+                    int dice = random.nextInt(100);
+                    String endpoint;
+                    String method = "POST";
+                    String path;
+                    if (dice < 40) {
+                        endpoint = "list";
+                        method = "GET";
+                        path = "/v1/training/jobs?limit=20";
+                    } else if (dice < 80) {
+                        endpoint = "get";
+                        method = "GET";
+                        path = "/v1/training/jobs/" + job;
+                    } else if (dice < 88) {
+                        endpoint = "pause";
+                        path = "/v1/training/jobs/" + job + "/pause";
+                    } else if (dice < 96) {
+                        endpoint = "resume";
+                        path = "/v1/training/jobs/" + job + "/resume";
+                    } else {
+                        endpoint = "cancel";
+                        path = "/v1/training/jobs/" + job + "/cancel";
+                    }
+                    long started = System.nanoTime();
+                    try {
+                        Http.Response response = client.send(method, path, null);
+                        latencies.computeIfAbsent(endpoint, k -> new ConcurrentLinkedQueue<>())
+                                .add(System.nanoTime() - started);
+                        answers.computeIfAbsent(endpoint + " " + response.status(), k -> new AtomicInteger())
+                                .incrementAndGet();
+                        if (response.status() >= 500) {
+                            errors.incrementAndGet();
+                            errorSamples.add(endpoint + " " + response.status() + " " + response.raw());
+                        }
+                    } catch (RuntimeException e) {
+                        errors.incrementAndGet();
+                        errorSamples.add(endpoint + " " + e);
+                    }
+                }
+            }, name);
+            threads.add(thread);
+            thread.start();
+        }
+        ready.await();
+        long started = System.nanoTime();
+        start.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long total = latencies.values().stream().mapToLong(Queue::size).sum();
+        line("%d concurrent clients (own operator tokens, %d jobs each) for %.1f s on loopback: %d requests,"
+                + " %.0f requests/s, %d errors (5xx or no answer)", CLIENTS, JOBS_PER_CLIENT, seconds, total,
+                total / seconds, errors.get());
+        for (String endpoint : List.of("list", "get", "pause", "resume", "cancel")) {
+            List<Long> nanos = new ArrayList<>(latencies.getOrDefault(endpoint, new ConcurrentLinkedQueue<>()));
+            line("  %-6s %7d requests: p50 %7.1f ms, p99 %7.1f ms", endpoint, nanos.size(), percentile(nanos, 50),
+                    percentile(nanos, 99));
+        }
+        List<String> statuses = new ArrayList<>();
+        answers.forEach((key, count) -> statuses.add(key + ": " + count.get()));
+        Collections.sort(statuses);
+        line("  answers by endpoint and status: %s", statuses);
+        errorSamples.stream().limit(5).forEach(sample -> line("  error: %s", sample));
+    }
+
+    private static double percentile(List<Long> nanos, int p) {
+        if (nanos.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, index)) / 1e6;
+    }
+
+    private void line(String format, Object... args) {
+        String text = String.format(Locale.ROOT, format, args);
+        System.out.println("BENCH " + text);
+        report.add(text);
+    }
+}
