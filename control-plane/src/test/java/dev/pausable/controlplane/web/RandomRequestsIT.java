@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pausable.controlplane.auth.Role;
 import dev.pausable.controlplane.support.ApiITBase;
+import dev.pausable.controlplane.support.Await;
 import dev.pausable.controlplane.support.Http;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import net.jqwik.api.Arbitraries;
@@ -38,6 +40,7 @@ class RandomRequestsIT extends ApiITBase {
         List<String> ids = List.of(running.toString(), paused.toString(), dataset.toString());
         Http viewer = as("viewer", Role.VIEWER);
         Http admin = as("admin", Role.ADMIN);
+        int[] submissions = {launcher.submissions().size()};
 
         requests(ids).sampleStream().limit(REQUESTS).forEach(request -> {
             Http client = switch (request.caller()) {
@@ -51,11 +54,29 @@ class RandomRequestsIT extends ApiITBase {
             Http.Response response = client.send(request.method(), request.path(), request.body());
             String what = request + " -> " + response.status() + " " + response.raw();
             assertThat(response.status()).as(what).isLessThan(500);
+            if (startsASubmission(request, response.status())) {
+                submissions[0]++;
+                // Submissions run after the commit, on the launcher's thread: let them finish before the
+                // next request, whose refusal must change nothing.
+                Await.until("submission " + submissions[0] + " recorded", Duration.ofSeconds(10),
+                        () -> launcher.submissions().size() == submissions[0] && pendingJobs() == 0);
+            }
             if (response.status() >= 400) {
                 assertThat(response.contentType()).as(what).startsWith("application/problem+json");
                 assertThat(databaseSnapshot()).as("refused, so unchanged: " + what).isEqualTo(before);
             }
         });
+    }
+
+    /** An accepted create or resume: the launcher submits the job after the response. */
+    private static boolean startsASubmission(Request request, int status) {
+        return request.method().equals("POST") && (status == 201 && request.path().equals("/v1/training/jobs")
+                || status == 202 && request.path().endsWith("/resume"));
+    }
+
+    /** A created job stays PENDING until the launcher's submission is recorded (then QUEUED). */
+    private int pendingJobs() {
+        return sql.sql("SELECT count(*) FROM training_jobs WHERE status = 'pending'").query(Integer.class).single();
     }
 
     private static Arbitrary<Request> requests(List<String> ids) {
