@@ -51,14 +51,18 @@ class ApiLoadBenchmark extends ApiITBase {
         Files.write(Path.of("target", "bench", "api-load.txt"), report);
     }
 
-    /** {@code JOBS} jobs by SQL, as many owners' histories would leave them: mostly finished, some running. */
+    /**
+     * {@code JOBS} jobs by SQL, as many owners' histories would leave them: mostly finished, some running,
+     * created over time (a minute apart).
+     */
     private void seedJobs(UUID dataset) {
         sql.sql("""
                         INSERT INTO training_jobs (id, job_name, job_type, status, desired_state, config, dataset_id,
-                                                   total_epochs, attempt, submission_id, spark_conf, owner)
+                                                   total_epochs, attempt, submission_id, spark_conf, owner, created_at)
                         SELECT gen_random_uuid(), 'seeded ' || n, 'training',
                                (ARRAY['completed','completed','failed','cancelled','paused','running'])[1 + n % 6],
-                               'running', '{}'::jsonb, :dataset, 10, 1, 'seed-' || n, '{}'::jsonb, 'owner-' || (n % 500)
+                               'running', '{}'::jsonb, :dataset, 10, 1, 'seed-' || n, '{}'::jsonb, 'owner-' || (n % 500),
+                               now() - n * interval '1 minute'
                         FROM generate_series(1, :jobs) n""")
                 .param("dataset", dataset).param("jobs", JOBS).update();
         sql.sql("ANALYZE training_jobs").update();
