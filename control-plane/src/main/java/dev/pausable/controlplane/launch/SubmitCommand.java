@@ -89,6 +89,11 @@ public record SubmitCommand(String appName, String mainClass, String appResource
             }
         }
         conf.putAll(FORCED);
+        if (spark.master().startsWith("local")) {
+            // A local-mode driver runs on the control plane's host: its UI (job details, settings,
+            // endpoints) and RPC listen on loopback only, never on the host's other interfaces.
+            conf.put("spark.driver.bindAddress", "127.0.0.1");
+        }
         return conf;
     }
 

@@ -112,4 +112,15 @@ class SubmitCommandTest {
                 .as("a job's setting outside the allowlist never reaches spark-submit, even if stored before it")
                 .doesNotContainKey("spark.plugins");
     }
+
+    @Test
+    void aLocalModeDriverListensOnLoopbackOnly() {
+        SparkProperties local = new SparkProperties(Path.of("/opt/spark"), Path.of("/opt/trainer.jar"), "local[2]",
+                "client", "s3a://b/c", "s3a://b/d", Path.of("logs"), Map.of("spark.driver.bindAddress", "0.0.0.0"),
+                List.of(), List.of(), List.of(), null);
+        LaunchRequest request = new LaunchRequest(JOB, 1, "t", JobType.TRAINING, null, Map.of());
+        assertThat(SubmitCommand.of(request, local, DB).conf()).containsEntry("spark.driver.bindAddress", "127.0.0.1");
+        assertThat(SubmitCommand.of(request, SPARK, DB).conf()).as("cluster drivers run elsewhere")
+                .doesNotContainKey("spark.driver.bindAddress");
+    }
 }
