@@ -3,9 +3,7 @@ package dev.pausable.controlplane.auth;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import dev.pausable.controlplane.web.ApiException;
+import dev.pausable.controlplane.web.ProblemWriter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -18,7 +16,6 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Refusals of the security filter chain, in the API's format: RFC 9457 problem details (401 without
@@ -33,8 +30,6 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
     static final String BAD_CSRF = "Missing or invalid CSRF token: send the XSRF-TOKEN cookie's value in the"
             + " X-XSRF-TOKEN header";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException error)
             throws IOException {
@@ -48,7 +43,7 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
             return;
         }
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, presented ? "Bearer error=\"invalid_token\"" : "Bearer");
-        write(request, response, HttpStatus.UNAUTHORIZED, "unauthenticated", "Unauthorized",
+        ProblemWriter.write(request, response, HttpStatus.UNAUTHORIZED, "unauthenticated", "Unauthorized",
                 presented ? BAD_TOKEN : UNAUTHENTICATED);
     }
 
@@ -56,7 +51,7 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException error)
             throws IOException {
         if (error instanceof CsrfException) {
-            write(request, response, HttpStatus.FORBIDDEN, "csrf", "Forbidden", BAD_CSRF);
+            ProblemWriter.write(request, response, HttpStatus.FORBIDDEN, "csrf", "Forbidden", BAD_CSRF);
             return;
         }
         var authentication = SecurityContextHolder.getContext().getAuthentication();
@@ -64,13 +59,13 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
                 ? "The " + caller.role().wire() + " role of '" + caller.name() + "' does not allow "
                         + request.getMethod() + " " + request.getRequestURI()
                 : "Not allowed: " + request.getMethod() + " " + request.getRequestURI();
-        write(request, response, HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail);
+        ProblemWriter.write(request, response, HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail);
     }
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, RequestRejectedException error)
             throws IOException {
-        write(request, response, HttpStatus.BAD_REQUEST, "rejected", "Bad Request",
+        ProblemWriter.write(request, response, HttpStatus.BAD_REQUEST, "rejected", "Bad Request",
                 "The request was rejected: " + error.getMessage());
     }
 
@@ -85,18 +80,5 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
     private static String pathAndQuery(HttpServletRequest request) {
         return request.getQueryString() == null ? request.getRequestURI()
                 : request.getRequestURI() + "?" + request.getQueryString();
-    }
-
-    private static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
-                              String type, String title, String detail) throws IOException {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", ApiException.TYPE_PREFIX + type);
-        problem.put("title", title);
-        problem.put("status", status.value());
-        problem.put("detail", detail);
-        problem.put("instance", request.getRequestURI());
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        JSON.writeValue(response.getOutputStream(), problem);
     }
 }

@@ -8,14 +8,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * No request body larger than {@code pausable.api.max-body-bytes} (default 1 MiB) is read: a declared
@@ -25,8 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class RequestBodyLimit extends OncePerRequestFilter {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final long maxBytes;
 
@@ -38,11 +34,8 @@ class RequestBodyLimit extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > maxBytes) {
-            response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-            response.setContentType("application/problem+json");
-            JSON.writeValue(response.getOutputStream(), Map.of("type", ApiException.TYPE_PREFIX + "too-large",
-                    "title", "Content Too Large", "status", HttpStatus.CONTENT_TOO_LARGE.value(),
-                    "detail", "Request body larger than " + maxBytes + " bytes"));
+            ProblemWriter.write(request, response, HttpStatus.CONTENT_TOO_LARGE, "too-large", "Content Too Large",
+                    "Request body larger than " + maxBytes + " bytes");
             return;
         }
         chain.doFilter(new Limited(request, maxBytes), response);
