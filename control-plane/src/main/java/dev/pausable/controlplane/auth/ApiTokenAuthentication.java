@@ -20,7 +20,7 @@ final class ApiTokenAuthentication implements AuthenticationProvider {
     @Override
     public Authentication authenticate(Authentication authentication) {
         String secret = ((BearerTokenAuthenticationToken) authentication).getToken();
-        if (!secret.startsWith(Tokens.PREFIX)) {
+        if (!Tokens.isOurs(secret)) {
             return null;
         }
         return tokens.authenticate(secret).map(CallerAuthentication::new)

@@ -8,6 +8,9 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 
 /**
  * The dashboard's session: the bearer token in an HttpOnly, SameSite=Strict cookie that scripts
@@ -32,8 +35,16 @@ final class SessionCookie {
                 .filter(v -> !v.isBlank()).findFirst();
     }
 
-    static void set(HttpServletRequest request, HttpServletResponse response, String token) {
+    /** Starts a session for {@code token} if it authenticates (as a bearer token would); false if refused. */
+    static boolean start(AuthenticationManager bearer, HttpServletRequest request, HttpServletResponse response,
+                         String token) {
+        try {
+            bearer.authenticate(new BearerTokenAuthenticationToken(token));
+        } catch (AuthenticationException e) {
+            return false;
+        }
         response.addHeader(HttpHeaders.SET_COOKIE, cookie(request, NAME, token, null).toString());
+        return true;
     }
 
     static void clear(HttpServletRequest request, HttpServletResponse response) {

@@ -8,8 +8,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.authentication.AuthenticationManager;
-import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -42,13 +40,7 @@ class SignIn {
                                 @RequestParam(defaultValue = "/") String next,
                                 HttpServletRequest request, HttpServletResponse response) {
         String target = local(next);
-        try {
-            bearer.authenticate(new BearerTokenAuthenticationToken(token.strip()));
-        } catch (AuthenticationException e) {
-            return seeOther(page(target, true));
-        }
-        SessionCookie.set(request, response, token.strip());
-        return seeOther(target);
+        return seeOther(SessionCookie.start(bearer, request, response, token.strip()) ? target : page(target, true));
     }
 
     @PostMapping("/sign-out")

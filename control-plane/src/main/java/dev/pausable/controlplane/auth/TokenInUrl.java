@@ -6,8 +6,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.security.authentication.AuthenticationManager;
-import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -38,13 +36,7 @@ final class TokenInUrl extends OncePerRequestFilter {
         String token = request.getParameter(PARAMETER);
         String withoutToken = UriComponentsBuilder.fromPath(request.getRequestURI())
                 .query(request.getQueryString()).replaceQueryParam(PARAMETER).build().toUriString();
-        try {
-            bearer.authenticate(new BearerTokenAuthenticationToken(token));
-        } catch (AuthenticationException e) {
-            response.sendRedirect(SignIn.page(withoutToken, true));
-            return;
-        }
-        SessionCookie.set(request, response, token);
-        response.sendRedirect(withoutToken);
+        response.sendRedirect(SessionCookie.start(bearer, request, response, token)
+                ? withoutToken : SignIn.page(withoutToken, true));
     }
 }

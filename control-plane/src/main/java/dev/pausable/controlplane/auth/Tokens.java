@@ -24,7 +24,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class Tokens {
 
     /** Marks our tokens, so that other bearer tokens (an identity provider's JWTs) go elsewhere. */
-    static final String PREFIX = "pt_";
+    private static final String PREFIX = "pt_";
     static final String BOOTSTRAP_NAME = "admin";
 
     /** A newly issued token and its secret, which is never available again. */
@@ -53,10 +53,15 @@ public class Tokens {
 
     /** The caller a secret stands for, if it is one of our tokens and neither revoked nor expired. */
     public Optional<Caller> authenticate(String secret) {
-        if (secret == null || !secret.startsWith(PREFIX)) {
+        if (!isOurs(secret)) {
             return Optional.empty();
         }
         return repository.findActive(sha256(secret)).map(t -> new Caller(t.name(), t.role()));
+    }
+
+    /** Whether a bearer token is one of ours by its form (others may be an identity provider's JWTs). */
+    static boolean isOurs(String secret) {
+        return secret != null && secret.startsWith(PREFIX);
     }
 
     public List<ApiToken> list() {

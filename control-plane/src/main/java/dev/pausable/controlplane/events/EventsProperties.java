@@ -10,8 +10,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reconnectDelay  pause before re-LISTENing after the connection to PostgreSQL broke
  * @param keepalive       how often the LISTEN connection is probed, so a half-open one is replaced
  * @param allowedOrigins  browser origins (besides the page's own) allowed to open {@code /ws}
- * @param sendTimeLimit   a WebSocket client slower than this is dropped rather than stalling the others
- * @param sendBufferBytes per-client buffer of not-yet-sent messages
+ * @param sendTimeLimit   a send that waits this long behind another send to the same client (the close
+ *                        of a dropped client) gives up
+ * @param sendBufferBytes bytes that may wait behind such a send
  * @param clientQueue     messages waiting for one client; a client this far behind is disconnected
  * @param maxSessions     WebSocket clients at once; more are refused (close code 1013, try again later)
  * @param senderThreads   threads sending to clients (a slow client holds one, never the relay)

@@ -22,8 +22,9 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * {@code /ws}: every connected client receives every job event as one JSON text message. Broadcasting
  * only queues: each client has a bounded queue drained by a small pool of sender threads, so a client
  * that stops reading delays nobody else (and never the relay that feeds the metrics); one that falls
- * {@link EventsProperties#clientQueue()} messages behind, or whose send takes longer than
- * {@link EventsProperties#sendTimeLimit()}, is disconnected (the dashboard reconnects and catches up).
+ * {@link EventsProperties#clientQueue()} messages behind is disconnected (the dashboard reconnects and
+ * catches up). A send blocked on such a client holds one sender thread until the close reaches it or
+ * the container's blocking-send timeout ends it.
  */
 @Component
 public class JobEventsWebSocket extends TextWebSocketHandler implements DisposableBean {

@@ -43,18 +43,21 @@ final class SparkAllowlist {
             "spark.kubernetes.executor.request.cores", "spark.kubernetes.executor.limit.cores",
             TrainerSettings.ROUND_REPORT_MILLIS, TrainerSettings.HEARTBEAT_SECONDS);
 
-    private final List<Pattern> patterns = new ArrayList<>();
+    /** Compiled once: every submission checks its job's settings again. */
+    private static final List<Pattern> DEFAULT_PATTERNS = DEFAULT.stream().map(SparkAllowlist::glob).toList();
+
+    private final List<Pattern> patterns;
 
     SparkAllowlist(List<String> extra) {
-        DEFAULT.forEach(this::add);
-        extra.forEach(this::add);
+        patterns = new ArrayList<>(DEFAULT_PATTERNS);
+        extra.stream().map(SparkAllowlist::glob).forEach(patterns::add);
     }
 
     boolean allows(String key) {
         return patterns.stream().anyMatch(p -> p.matcher(key).matches());
     }
 
-    private void add(String glob) {
+    private static Pattern glob(String glob) {
         StringBuilder regex = new StringBuilder();
         for (String part : glob.split("\\*", -1)) {
             if (!regex.isEmpty()) {
@@ -62,6 +65,6 @@ final class SparkAllowlist {
             }
             regex.append(Pattern.quote(part));
         }
-        patterns.add(Pattern.compile(regex.toString()));
+        return Pattern.compile(regex.toString());
     }
 }

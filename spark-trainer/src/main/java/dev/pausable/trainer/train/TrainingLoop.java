@@ -221,8 +221,8 @@ public final class TrainingLoop {
 
     /**
      * After a round that does not end the epoch: records the round and reads the intent when a report is
-     * due or the database announced a change of intent; then cancels, pauses here, or goes on. A pause whose checkpoint cannot be written goes on and is
-     * tried again after the next round. Returns false when the attempt ends here ({@link #stoppedAtRound}).
+     * due or the database announced a change of intent; then cancels, pauses here, or goes on. A pause
+     * whose checkpoint cannot be written goes on and is tried again after the next round. Returns false when the attempt ends here ({@link #stoppedAtRound}).
      */
     private boolean afterRound(MultiLayerNetwork net, Standardization stats, TrainingState epochStart, int epoch,
                                int done, int rounds, double learningRate, double trainLoss)
