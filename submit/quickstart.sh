@@ -155,7 +155,9 @@ AUTH="Authorization: Bearer $TOKEN"
 
 echo "API: http://127.0.0.1:$PORT  (send -H 'Authorization: Bearer <token>')"
 echo "Token: $TOKEN"
-grep -o 'DB: .*' "$LOGS/control-plane.log" | head -1
+# A local development stack: the database line carries the generated administrator password, so it
+# pastes straight into psql or a JDBC tool (the control plane itself only logs the password's file).
+echo "$(grep -o 'DB: jdbc:[^ ]*' "$LOGS/control-plane.log" | head -1)&password=$(cat "$DATA_DIR/postgres/postgres.password")"
 echo "S3: http://127.0.0.1:$S3_PORT bucket=$BUCKET"
 echo "Dashboard: http://127.0.0.1:$PORT/?token=$TOKEN  (API docs: /swagger-ui.html, metrics: /actuator/prometheus)"
 echo "Logs: $LOGS"

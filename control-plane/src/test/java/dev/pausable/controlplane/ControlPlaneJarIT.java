@@ -1,6 +1,7 @@
 package dev.pausable.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pausable.controlplane.support.Await;
 import dev.pausable.controlplane.support.Http;
@@ -14,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -64,11 +66,32 @@ class ControlPlaneJarIT {
             });
             assertThat(lines).anyMatch(l -> l.contains("data directory: " + dataDir.resolve("postgres").toAbsolutePath()));
 
-            try (Connection connection = DriverManager.getConnection(db.group(1));
+            // Every connection needs a password; the administrator's is in a file only this user reads.
+            Path passwordFile = dataDir.resolve("postgres").resolve("postgres.password").toAbsolutePath();
+            assertThat(lines).anyMatch(l -> l.contains("DB password of 'postgres': in " + passwordFile));
+            String password = Files.readString(passwordFile).strip();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
+            assertThat(lines).noneMatch(l -> l.contains(password));
+            assertThatThrownBy(() -> DriverManager.getConnection(db.group(1)).close())
+                    .as("no password, no connection").isInstanceOf(SQLException.class);
+            try (Connection connection = DriverManager.getConnection(db.group(1) + "&password=" + password);
                  ResultSet rs = connection.createStatement().executeQuery(
                          "SELECT count(*) FROM flyway_schema_history WHERE success")) {
                 rs.next();
                 assertThat(rs.getInt(1)).as("migrations ran before the line").isGreaterThanOrEqualTo(1);
+            }
+            // Trainers' own role: what a trainer does, nothing more.
+            String trainerPassword = Files.readString(dataDir.resolve("postgres").resolve("trainer.password")).strip();
+            try (Connection trainer = DriverManager.getConnection(
+                    db.group(1).replace("user=postgres", "user=pausable_trainer") + "&password=" + trainerPassword)) {
+                assertThat(trainer.createStatement().executeQuery("SELECT count(*) FROM training_jobs").next()).isTrue();
+                for (String refused : List.of("SELECT * FROM api_tokens",
+                        "UPDATE training_jobs SET desired_state = 'paused'", "UPDATE training_jobs SET owner = 'x'",
+                        "DELETE FROM checkpoints", "CREATE TABLE mine (x int)")) {
+                    assertThatThrownBy(() -> trainer.createStatement().execute(refused)).as(refused)
+                            .isInstanceOfSatisfying(SQLException.class,
+                                    e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+                }
             }
 
             // First start: an admin token in a file only this user reads; the log names the file, not the token.

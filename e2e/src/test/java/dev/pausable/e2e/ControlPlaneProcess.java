@@ -139,11 +139,11 @@ final class ControlPlaneProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
-    /** The JDBC URL the control plane announced on its {@code DB:} line. */
+    /** The JDBC URL the control plane announced on its {@code DB:} line, with the password from its file. */
     String jdbcUrl() throws IOException {
         Matcher matcher = DB_LINE.matcher(log());
         assertThat(matcher.find()).as("DB: line in " + log).isTrue();
-        return matcher.group(1);
+        return matcher.group(1) + "&password=" + Files.readString(work.resolve("postgres").resolve("postgres.password")).strip();
     }
 
     static Path sparkHome() {

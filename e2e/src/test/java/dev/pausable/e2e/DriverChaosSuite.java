@@ -41,6 +41,8 @@ class DriverChaosSuite {
     private static final int LONG_EPOCHS = 40;
     private static final long TRAINING_SEED = 41;
     private static final String CONFIG = "\"checkpoint_every_epochs\": 1, \"max_restarts\": 50";
+    /** The suite brings its own PostgreSQL: trainers connect as their own role, with this password. */
+    private static final String TRAINER_DB_PASSWORD = "--pausable.trainer-db.password=" + java.util.UUID.randomUUID();
 
     /** One injected fault: which job and attempt, what kind, when. */
     private record Fault(String job, int attempt, String kind, Instant at) {
@@ -123,7 +125,7 @@ class DriverChaosSuite {
         EmbeddedPostgres postgres = postgres(data, port);
         try (ControlPlaneProcess controlPlane = ControlPlaneProcess.create("chaos-pg",
                 "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-                "--spring.datasource.username=postgres",
+                "--spring.datasource.username=postgres", TRAINER_DB_PASSWORD,
                 "--pausable.spark.conf[spark.pausable.heartbeatSeconds]=1").start()) {
             Api api = controlPlane.api;
             String dataset = api.syntheticDataset(3000, 4);
@@ -162,7 +164,7 @@ class DriverChaosSuite {
         try (EmbeddedPostgres postgres = postgres(data, port)) {
             ControlPlaneProcess first = ControlPlaneProcess.create("chaos-cp",
                     "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-                    "--spring.datasource.username=postgres",
+                    "--spring.datasource.username=postgres", TRAINER_DB_PASSWORD,
                     "--pausable.reconciler.interval=1s",
                     "--pausable.reconciler.heartbeat-timeout=10s",
                     "--pausable.spark.conf[spark.pausable.heartbeatSeconds]=1").start();

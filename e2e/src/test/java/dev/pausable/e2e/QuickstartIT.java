@@ -43,7 +43,7 @@ class QuickstartIT {
                     .orElseThrow(() -> new AssertionError("no Token: line in " + lines)).substring("Token: ".length());
             assertThat(lines).contains("Dashboard: http://127.0.0.1:" + port + "/?token=" + token
                     + "  (API docs: /swagger-ui.html, metrics: /actuator/prometheus)");
-            assertThat(lines).anyMatch(l -> l.matches("DB: jdbc:postgresql://127\\.0\\.0\\.1:\\d+/pausable\\?user=postgres"));
+            assertThat(lines).anyMatch(l -> l.matches("DB: jdbc:postgresql://127\\.0\\.0\\.1:\\d+/pausable\\?user=postgres&password=[\\w-]{43}"));
             Matcher s3 = lines.stream().map(Pattern.compile("S3: http://127\\.0\\.0\\.1:(\\d+) bucket=training")::matcher)
                     .filter(Matcher::matches).findFirst().orElseThrow();
 

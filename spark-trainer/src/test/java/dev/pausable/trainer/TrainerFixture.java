@@ -53,6 +53,8 @@ public final class TrainerFixture {
         s3Port = freePort();
         s3proxy = startS3proxy(work.resolve("s3"), s3Port);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        // The trainer's code runs as a deployment runs it: a login role with only pausable_trainer's rights.
+        update("CREATE ROLE " + TRAINER_USER + " LOGIN PASSWORD '" + TRAINER_PASSWORD + "' IN ROLE pausable_trainer");
         database = new Database(jdbcUrlForTests(), null, null, Duration.ofSeconds(10));
         spark = SparkSession.builder()
                 .master("local[2]")
@@ -78,6 +80,8 @@ public final class TrainerFixture {
         }));
     }
 
+    static final String TRAINER_USER = "it_trainer";
+    private static final String TRAINER_PASSWORD = UUID.randomUUID().toString();
     private static final String ACCESS_KEY = "it-" + UUID.randomUUID();
     private static final String SECRET_KEY = UUID.randomUUID().toString();
 
@@ -158,8 +162,10 @@ public final class TrainerFixture {
         return instance;
     }
 
+    /** Where the trainer's code connects: as {@link #TRAINER_USER}, a member of {@code pausable_trainer}. */
     public String jdbcUrlForTests() {
-        return postgres.getJdbcUrl("postgres", "postgres");
+        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres?user=" + TRAINER_USER
+                + "&password=" + TRAINER_PASSWORD;
     }
 
     /** Stores share one connection, as one driver's writes do. */

@@ -1,11 +1,8 @@
 package dev.pausable.controlplane.auth;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.pausable.controlplane.secret.SecretFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -31,7 +28,7 @@ class FirstStart implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
-        tokens.bootstrapAdmin(this::write).ifPresentOrElse(
+        tokens.bootstrapAdmin(secret -> SecretFiles.write(file, secret)).ifPresentOrElse(
                 token -> log.info("No API token existed: created admin token '{}' ({}); its secret is in {}"
                         + " (readable only by this user)", token.name(), token.id(), file),
                 () -> {
@@ -39,18 +36,5 @@ class FirstStart implements ApplicationRunner {
                         log.info("Admin token of the first start: {}", file);
                     }
                 });
-    }
-
-    /** Written in full under a temporary name with owner-only permissions, then moved into place. */
-    private void write(String secret) {
-        try {
-            Files.createDirectories(file.getParent());
-            Path partial = Files.createTempFile(file.getParent(), ".admin-token", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(partial, secret + "\n");
-            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the admin token to " + file, e);
-        }
     }
 }

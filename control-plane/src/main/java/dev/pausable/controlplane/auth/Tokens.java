@@ -1,13 +1,12 @@
 package dev.pausable.controlplane.auth;
 
+import dev.pausable.controlplane.secret.SecretFiles;
 import dev.pausable.controlplane.web.InvalidFieldException;
 import dev.pausable.controlplane.web.NotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.OffsetDateTime;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,7 +31,6 @@ public class Tokens {
     }
 
     private final TokenRepository repository;
-    private final SecureRandom random = new SecureRandom();
 
     Tokens(TokenRepository repository) {
         this.repository = repository;
@@ -92,10 +90,8 @@ public class Tokens {
         return Optional.of(issued.token());
     }
 
-    private String newSecret() {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    private static String newSecret() {
+        return PREFIX + SecretFiles.random();
     }
 
     static byte[] sha256(String secret) {

@@ -1,12 +1,10 @@
 package dev.pausable.controlplane.launch;
 
-import com.zaxxer.hikari.HikariDataSource;
-import javax.sql.DataSource;
+import dev.pausable.controlplane.db.TrainerAccount;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 
 /**
  * With SPARK_HOME configured ({@code pausable.spark.home}): the standalone master's REST API for
@@ -18,17 +16,17 @@ import org.springframework.core.env.Environment;
 class LaunchConfiguration {
 
     @Bean
-    JobLauncher jobLauncher(SparkProperties spark, DataSource dataSource, Environment environment,
-                            ApplicationEventPublisher events) {
+    JobLauncher jobLauncher(SparkProperties spark, TrainerAccount trainer, ApplicationEventPublisher events) {
         if (spark.home() == null) {
             return new UnconfiguredLauncher();
         }
-        if (!(dataSource instanceof HikariDataSource hikari)) {
-            throw new IllegalStateException("Cannot tell the trainer where the database is: "
-                    + dataSource.getClass().getName());
+        if (!trainer.configured()) {
+            throw new IllegalStateException("Trainers connect to the database as their own role, never as the"
+                    + " control plane: set pausable.trainer-db.password (PAUSABLE_TRAINER_DB_PASSWORD) and, if the"
+                    + " login role is not " + TrainerAccount.GROUP_ROLE + ", pausable.trainer-db.username");
         }
-        SubmitCommand.DatabaseTarget database = new SubmitCommand.DatabaseTarget(hikari.getJdbcUrl(),
-                hikari.getUsername(), environment.getProperty("spring.datasource.password"));
+        SubmitCommand.DatabaseTarget database = new SubmitCommand.DatabaseTarget(trainer.url(), trainer.username(),
+                trainer.password());
         if (spark.standaloneCluster()) {
             return new StandaloneClusterLauncher(spark, database);
         }

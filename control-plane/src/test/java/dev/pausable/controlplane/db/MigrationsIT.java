@@ -3,6 +3,7 @@ package dev.pausable.controlplane.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.pausable.controlplane.support.ApiITBase;
 import java.util.List;
 import java.util.UUID;
@@ -25,6 +26,7 @@ class MigrationsIT extends ApiITBase {
             var meta = connection.getMetaData();
             empty.setUrl(meta.getURL().replaceAll("/[^/?]+(\\?.*)?$", "/" + database));
             empty.setUser(meta.getUserName());
+            empty.setPassword(((HikariDataSource) dataSource).getPassword());
         }
         try {
             MigrateResult result = Flyway.configure().dataSource(empty).locations("classpath:db/migration").load()

@@ -3,6 +3,7 @@ package dev.pausable.controlplane.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pausable.controlplane.auth.Role;
+import dev.pausable.controlplane.db.TrainerAccount;
 import dev.pausable.controlplane.support.ApiITBase;
 import dev.pausable.controlplane.support.Await;
 import java.net.Socket;
@@ -40,6 +41,8 @@ class NotifyWebSocketIT extends ApiITBase {
     private PgNotificationRelay relay;
     @Autowired
     private JobEventsWebSocket clients;
+    @Autowired
+    private TrainerAccount trainerAccount;
 
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final List<String> skipped = new ArrayList<>();
@@ -65,7 +68,7 @@ class NotifyWebSocketIT extends ApiITBase {
     void aStatusWrittenByAnotherProcessReachesTheClientWithinOneSecond() throws Exception {
         UUID job = createTrainingJob(registerDataset(), 10);
 
-        try (Connection trainer = DriverManager.getConnection(jdbcUrl())) {
+        try (Connection trainer = trainerConnection()) {
             long written = System.nanoTime();
             update(trainer, "UPDATE training_jobs SET status = 'running', started_at = now()"
                     + " WHERE id = ? AND attempt = 1", job);
@@ -83,7 +86,7 @@ class NotifyWebSocketIT extends ApiITBase {
     @Test
     void aHeartbeatAloneIsNotAnEvent() throws Exception {
         UUID job = createTrainingJob(registerDataset(), 10);
-        try (Connection trainer = DriverManager.getConnection(jdbcUrl())) {
+        try (Connection trainer = trainerConnection()) {
             update(trainer, "UPDATE training_jobs SET status = 'running' WHERE id = ?", job);
             awaitUpdate(job, d -> "running".equals(d.get("status").asString()), Duration.ofSeconds(1));
 
@@ -100,7 +103,7 @@ class NotifyWebSocketIT extends ApiITBase {
     void eachRecordedEpochIsAProgressEvent() throws Exception {
         UUID job = createTrainingJob(registerDataset(), 10);
 
-        try (Connection trainer = DriverManager.getConnection(jdbcUrl())) {
+        try (Connection trainer = trainerConnection()) {
             update(trainer, "INSERT INTO training_metrics (job_id, attempt, epoch, train_loss, val_loss, learning_rate,"
                     + " duration_ms, samples_per_second) VALUES (?, 1, 1, 0.5, 0.6, 0.001, 4000, 5000)", job);
         }
@@ -212,10 +215,9 @@ class NotifyWebSocketIT extends ApiITBase {
         }
     }
 
-    private String jdbcUrl() throws Exception {
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.getMetaData().getURL() + "?user=" + connection.getMetaData().getUserName();
-        }
+    /** What a driver writes, it writes as the trainers' database role. */
+    private Connection trainerConnection() throws Exception {
+        return DriverManager.getConnection(trainerAccount.url(), trainerAccount.username(), trainerAccount.password());
     }
 
     private static void update(Connection connection, String sql, UUID job) throws Exception {
