@@ -12,6 +12,7 @@ import dev.pausable.controlplane.launch.LaunchEvents;
 import dev.pausable.controlplane.launch.LaunchRequest;
 import dev.pausable.controlplane.launch.Liveness;
 import dev.pausable.controlplane.launch.Submission;
+import dev.pausable.controlplane.schedule.Leadership;
 import dev.pausable.controlplane.schedule.PeriodicTask;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -51,8 +52,8 @@ public class Reconciler extends PeriodicTask {
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
     Reconciler(JobRepository jobs, JobLauncher launcher, LaunchCoordinator launches, Recovery recovery,
-               TransactionTemplate tx, JdbcClient jdbc, ReconcilerProperties settings) {
-        super("reconciler");
+               TransactionTemplate tx, JdbcClient jdbc, ReconcilerProperties settings, Leadership leadership) {
+        super("reconciler", leadership);
         this.jobs = jobs;
         this.launcher = launcher;
         this.launches = launches;

@@ -10,17 +10,24 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * A pass run at a fixed delay on its own daemon thread while the application runs (when enabled); a
- * failed pass is logged and the next one runs as planned.
+ * failed pass is logged and the next one runs as planned. A task given a {@link Leadership} runs its
+ * passes only while this control plane leads.
  */
 public abstract class PeriodicTask implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PeriodicTask.class);
 
     private final String name;
+    private final Leadership leadership;
     private ScheduledExecutorService schedule;
 
     protected PeriodicTask(String name) {
+        this(name, null);
+    }
+
+    protected PeriodicTask(String name, Leadership leadership) {
         this.name = name;
+        this.leadership = leadership;
     }
 
     protected abstract boolean enabled();
@@ -48,6 +55,9 @@ public abstract class PeriodicTask implements SmartLifecycle {
     }
 
     private void runOnce() {
+        if (leadership != null && !leadership.isLeader()) {
+            return;
+        }
         try {
             pass();
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.pausable.controlplane.sweep;
 
+import dev.pausable.controlplane.schedule.Leadership;
 import dev.pausable.controlplane.schedule.PeriodicTask;
 import dev.pausable.controlplane.storage.CheckpointObjects;
 import java.time.Duration;
@@ -29,8 +30,8 @@ public class CheckpointSweeper extends PeriodicTask {
     private final JdbcClient jdbc;
     private final SweeperProperties settings;
 
-    CheckpointSweeper(CheckpointObjects objects, JdbcClient jdbc, SweeperProperties settings) {
-        super("checkpoint-sweeper");
+    CheckpointSweeper(CheckpointObjects objects, JdbcClient jdbc, SweeperProperties settings, Leadership leadership) {
+        super("checkpoint-sweeper", leadership);
         this.objects = objects;
         this.jdbc = jdbc;
         this.settings = settings;
