@@ -93,6 +93,14 @@ function fmtBytes(bytes) {
   return (unit === 0 ? value : value.toFixed(1)) + " " + units[unit];
 }
 
+/** For a job waiting for a slot: its place in the queue and its priority (else nothing). */
+function queueNote(job) {
+  if (!job.queue_position) return null;
+  return el("span", { class: "muted queue", "data-queue-position": job.queue_position,
+    title: "Waiting for a free slot (pausable.admission.max-running); higher priority first" },
+    ` #${job.queue_position} in queue · priority ${job.priority}`);
+}
+
 /** The status badge: paused is dark with ⏸, pausing and cancelling visibly in progress. */
 function statusBadge(status) {
   const label = status === "paused" ? "⏸ paused" : status;

@@ -14,7 +14,7 @@ async function loadJob() {
   job = await api("GET", "/training/jobs/" + jobId);
   document.title = "Pausable training — " + job.job_name;
   document.getElementById("title").textContent = job.job_name;
-  document.getElementById("badge").replaceChildren(statusBadge(job.status));
+  document.getElementById("badge").replaceChildren(...[statusBadge(job.status), queueNote(job)].filter(Boolean));
   document.getElementById("job").dataset.status = job.status;
   document.getElementById("progress").textContent = job.job_type === "training"
     ? `${epochProgress(job)}${restartNote(job)}` + (job.best_val_loss == null ? ""
@@ -158,5 +158,7 @@ connectEvents(message => {
     } else {
       refreshSoon();
     }
+  } else if (job && job.queue_position && message.event === "training_job_update") {
+    refreshSoon(); // another job's admission or ending moves this one up the queue
   }
 }, () => loadJob().then(loadHistory).catch(error => toast(error.message, true)));

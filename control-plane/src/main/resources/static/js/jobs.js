@@ -51,7 +51,7 @@ function row(job) {
   return el("tr", { "data-job-id": job.id, "data-status": job.status, "data-job-type": job.job_type },
     el("td", {}, el("a", { href: "/jobs/" + job.id }, job.job_name)),
     el("td", {}, training ? "training" : "synthetic data"),
-    el("td", {}, statusBadge(job.status)),
+    el("td", {}, [statusBadge(job.status), queueNote(job)]),
     el("td", { class: "progress" }, training
       ? [el("span", { class: "num", title: job.restart_reason || "" }, `${epochProgress(job)}${restartNote(job)}`),
          el("div", { class: "bar", title: percent + "%" }, el("span", { style: `width:${percent}%` }))]
@@ -81,7 +81,9 @@ function onEvent(message) {
     const change = message.data;
     const known = state.jobs.get(change.job_id);
     const matches = (!state.status || state.status === change.status) && (!state.type || state.type === change.job_type);
-    if (!known || !matches) {
+    // Any job's admission or ending moves the waiting ones up the queue: their positions come from the API.
+    const queueMoves = [...state.jobs.values()].some(job => job.queue_position);
+    if (!known || !matches || queueMoves) {
       reloadSoon();
       return;
     }
@@ -140,7 +142,7 @@ function createRequest() {
     for (const key of ["num_samples", "num_receivers", "partitions"]) put(key, number(key));
     put("seed", number("synthetic_seed"));
   }
-  return { job_name: form.job_name.value, job_type: type, config };
+  return { job_name: form.job_name.value, job_type: type, priority: number("priority"), config };
 }
 
 form.addEventListener("submit", async event => {

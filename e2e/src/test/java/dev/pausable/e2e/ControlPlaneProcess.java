@@ -112,6 +112,19 @@ final class ControlPlaneProcess implements AutoCloseable {
         return new ControlPlaneProcess(work, port, databasePort, args, environment);
     }
 
+    /**
+     * A second control plane on this one's work directory (roots, admin token) and settings, serving the
+     * API on a port of its own: with an external database, the two share every job.
+     */
+    ControlPlaneProcess another() throws IOException {
+        return new ControlPlaneProcess(work, freePort(), databasePort, extraArgs, environment);
+    }
+
+    /** The lines this control plane has logged so far. */
+    List<String> logLines() throws IOException {
+        return Files.readAllLines(log);
+    }
+
     /** SIGTERM, as an operator or a service manager stops it; its embedded PostgreSQL stops with it. */
     void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {

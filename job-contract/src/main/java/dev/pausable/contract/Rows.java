@@ -1,6 +1,7 @@
 package dev.pausable.contract;
 
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -65,7 +66,20 @@ public final class Rows {
                 PauseAt.fromWire(rs.getString("pause_at")),
                 rs.getInt("current_round"),
                 nullableInt(rs, "rounds_per_epoch"),
-                rs.getString("owner"));
+                rs.getString("owner"),
+                rs.getInt("priority"),
+                hasColumn(rs, "queue_position") ? nullableInt(rs, "queue_position") : null);
+    }
+
+    /** Whether the query selected this column (the control plane adds computed ones to its job queries). */
+    private static boolean hasColumn(ResultSet rs, String name) throws SQLException {
+        ResultSetMetaData meta = rs.getMetaData();
+        for (int column = meta.getColumnCount(); column >= 1; column--) {
+            if (name.equals(meta.getColumnLabel(column))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static Checkpoint checkpoint(ResultSet rs) throws SQLException {

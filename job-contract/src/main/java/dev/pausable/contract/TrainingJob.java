@@ -23,6 +23,8 @@ import java.util.UUID;
  * @param currentRound   rounds done in the epoch after {@code currentEpoch} (which stays the last completed one)
  * @param roundsPerEpoch rounds in an epoch, once the trainer has counted them
  * @param owner          the principal that created the job (null for jobs from before authentication)
+ * @param priority       0–100: waiting jobs are admitted highest first (first come first served within one)
+ * @param queuePosition  1 for the next job to be admitted while the job waits for a slot, else null
  */
 public record TrainingJob(
         UUID id,
@@ -67,7 +69,9 @@ public record TrainingJob(
         PauseAt pauseAt,
         int currentRound,
         Integer roundsPerEpoch,
-        String owner) {
+        String owner,
+        int priority,
+        Integer queuePosition) {
 
     /** The committed pause checkpoint, by the one completeness rule of {@link CommittedCheckpoint#of}. */
     @JsonIgnore

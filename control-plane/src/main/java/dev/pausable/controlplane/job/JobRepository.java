@@ -53,15 +53,20 @@ public class JobRepository {
                 .query((rs, n) -> 1).list();
     }
 
+    /** A new job, waiting for a slot (see {@link #admit}). */
     public TrainingJob insert(UUID id, String jobName, JobType type, String configJson, UUID datasetId,
-                              int totalEpochs, String submissionId, Map<String, String> sparkConf, String owner) {
+                              int totalEpochs, String submissionId, Map<String, String> sparkConf, String owner,
+                              int priority) {
         return jdbc.sql("""
                         INSERT INTO training_jobs (id, job_name, job_type, status, desired_state, config, dataset_id,
-                                                   total_epochs, attempt, submission_id, spark_conf, owner)
+                                                   total_epochs, attempt, submission_id, spark_conf, owner, priority,
+                                                   waiting_since)
                         VALUES (:id, :name, :type, :status, :desired, CAST(:config AS jsonb), :dataset,
-                                :epochs, 1, :submission, CAST(:sparkConf AS jsonb), :owner)
+                                :epochs, 1, :submission, CAST(:sparkConf AS jsonb), :owner, :priority,
+                                clock_timestamp())
                         RETURNING *""")
                 .param("owner", owner)
+                .param("priority", priority)
                 .param("status", JobStatus.PENDING.wire())
                 .param("desired", DesiredState.RUNNING.wire())
                 .param("sparkConf", json.write(sparkConf))
@@ -76,17 +81,31 @@ public class JobRepository {
                 .single();
     }
 
+    /**
+     * A job's columns and, while it waits for a slot, its place in the queue: one plus the waiting jobs
+     * admitted before it (higher priority, or the same priority and waiting longer).
+     */
+    private static final String JOB_WITH_POSITION = """
+            SELECT j.*, CASE WHEN j.waiting_since IS NOT NULL AND j.status IN (:waitable) THEN 1 + (
+                       SELECT count(*) FROM training_jobs w
+                       WHERE w.waiting_since IS NOT NULL AND w.status IN (:waitable)
+                         AND (w.priority > j.priority OR w.priority = j.priority
+                              AND (w.waiting_since, w.id) < (j.waiting_since, j.id))) END AS queue_position
+            FROM training_jobs j""";
+
     public Optional<TrainingJob> find(UUID id) {
-        return jdbc.sql("SELECT * FROM training_jobs WHERE id = :id")
+        return jdbc.sql(JOB_WITH_POSITION + " WHERE id = :id")
+                .param("waitable", Wire.names(JobStatus.CLAIMABLE))
                 .param("id", id)
                 .query(this::mapJob)
                 .optional();
     }
 
     public List<TrainingJob> list(JobStatus status, JobType type, int limit, int offset) {
-        return jdbc.sql("SELECT * FROM training_jobs" + filter(status, type)
+        return jdbc.sql(JOB_WITH_POSITION + filter(status, type)
                         + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset")
                 .params(filterParams(status, type))
+                .param("waitable", Wire.names(JobStatus.CLAIMABLE))
                 .param("limit", limit)
                 .param("offset", offset)
                 .query(this::mapJob)
@@ -148,14 +167,46 @@ public class JobRepository {
                 .update() == 1;
     }
 
-    /** Jobs that wait on a submission or a driver: the reconciler's work list. */
+    /** Jobs that wait on a submission or a driver (not on a slot): the reconciler's work list. */
     public List<TrainingJob> unsettled() {
         return jdbc.sql("""
-                        SELECT * FROM training_jobs WHERE status IN (:unsettled) ORDER BY created_at""")
+                        SELECT * FROM training_jobs WHERE status IN (:unsettled) AND waiting_since IS NULL
+                        ORDER BY created_at""")
                 .param("unsettled", Wire.names(JobStatus.UNSETTLED))
                 .query(this::mapJob)
                 .list();
     }
+
+    /**
+     * Admits waiting jobs while fewer than {@code maxRunning} hold a slot (admitted and not yet paused or
+     * finished), next in queue order first; returns the admitted jobs, which the caller then submits. The
+     * transaction-scoped advisory lock makes two admissions (a leader and its successor) take turns.
+     */
+    public List<TrainingJob> admit(int maxRunning) {
+        jdbc.sql("SELECT 1 FROM pg_advisory_xact_lock(:key)").param("key", ADMISSION_LOCK).query(Integer.class).single();
+        long holding = jdbc.sql("""
+                        SELECT count(*) FROM training_jobs WHERE status IN (:unsettled) AND waiting_since IS NULL""")
+                .param("unsettled", Wire.names(JobStatus.UNSETTLED))
+                .query(Long.class)
+                .single();
+        if (holding >= maxRunning) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                        UPDATE training_jobs SET waiting_since = NULL
+                        WHERE id IN (SELECT id FROM training_jobs
+                                     WHERE waiting_since IS NOT NULL AND status IN (:waitable)
+                                     ORDER BY priority DESC, waiting_since, id
+                                     LIMIT :free FOR UPDATE)
+                        RETURNING *""")
+                .param("waitable", Wire.names(JobStatus.CLAIMABLE))
+                .param("free", maxRunning - holding)
+                .query(this::mapJob)
+                .list();
+    }
+
+    /** The key of the admission's transaction lock ("admit" in ASCII). */
+    private static final long ADMISSION_LOCK = 0x61646d6974L;
 
     /** Deletes the job if, and only if, it is in a terminal status. */
     public boolean deleteTerminal(UUID id) {

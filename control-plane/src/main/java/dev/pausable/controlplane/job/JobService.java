@@ -42,6 +42,10 @@ import tools.jackson.databind.JsonNode;
 @Service
 public class JobService {
 
+    static final int MIN_PRIORITY = 0;
+    static final int MAX_PRIORITY = 100;
+    static final int DEFAULT_PRIORITY = 50;
+
     private final JobRepository jobs;
     private final DatasetRepository datasets;
     private final JobConfigs configs;
@@ -69,10 +73,14 @@ public class JobService {
 
     @Transactional
     public TrainingJob create(String jobName, String jobType, JsonNode rawConfig, JsonNode rawSparkConf,
-                              Caller caller) {
+                              Integer priority, Caller caller) {
         if (jobName == null || jobName.isBlank() || jobName.length() > 200) {
             throw new InvalidFieldException("job_name", "must be 1 to 200 characters");
         }
+        if (priority != null && (priority < MIN_PRIORITY || priority > MAX_PRIORITY)) {
+            throw new InvalidFieldException("priority", "must be between " + MIN_PRIORITY + " and " + MAX_PRIORITY);
+        }
+        int jobPriority = priority == null ? DEFAULT_PRIORITY : priority;
         JobType type;
         try {
             type = jobType == null ? JobType.TRAINING : JobType.fromWire(jobType);
@@ -84,7 +92,6 @@ public class JobService {
         long generatedSeed = seeds.nextInt() & 0x7fffffffL;
         UUID id = UUID.randomUUID();
         String submissionId = SubmissionTag.of(id, 1);
-        TrainingJob job;
         jobs.auditAs(caller.name(), null);
         if (type == JobType.TRAINING) {
             TrainingConfig config = InvalidFieldException.checking(
@@ -93,18 +100,19 @@ public class JobService {
                 throw new InvalidFieldException("config.dataset_id", "names no registered dataset ('"
                         + config.datasetId() + "')");
             }
-            job = jobs.insert(id, jobName, type, configs.write(config), config.datasetId(), config.epochs(),
-                    submissionId, sparkConf, caller.name());
+            jobs.insert(id, jobName, type, configs.write(config), config.datasetId(), config.epochs(),
+                    submissionId, sparkConf, caller.name(), jobPriority);
         } else {
             SyntheticDataConfig config = InvalidFieldException.checking(
                     () -> configs.bind(rawConfig, SyntheticDataConfig.class).normalized(generatedSeed, jobName));
             if (config.outputUri() != null) {
                 roots.check("config.output_uri", config.outputUri());
             }
-            job = jobs.insert(id, jobName, type, configs.write(config), null, 0, submissionId, sparkConf, caller.name());
+            jobs.insert(id, jobName, type, configs.write(config), null, 0, submissionId, sparkConf, caller.name(),
+                    jobPriority);
         }
-        events.publishEvent(new LaunchEvents.Submit(new LaunchRequest(id, 1, submissionId, type, null, sparkConf)));
-        return job;
+        events.publishEvent(new JobWaiting(id));
+        return get(id);
     }
 
     public TrainingJob get(UUID id) {
@@ -173,13 +181,13 @@ public class JobService {
                 .set("error_message", null)
                 .set("completed_at", null)
                 .setExpression("attempt", "attempt + 1")
+                .setExpression("waiting_since", "clock_timestamp()")
                 .apply()
                 .orElseGet(() -> {
                     resumePoint(get(id));
                     throw new InvalidStateException("Job changed while resuming; try again");
                 });
-        events.publishEvent(new LaunchEvents.Submit(new LaunchRequest(id, nextAttempt, submissionId, job.jobType(),
-                checkpoint, job.sparkConf(), LaunchRequest.Reason.RESUME)));
+        events.publishEvent(new JobWaiting(id));
         return new Accepted(queued.status().wire(), id, submissionId, queued.currentEpoch(), queued.totalEpochs(),
                 "Training resumed from " + checkpoint.position());
     }
@@ -230,13 +238,14 @@ public class JobService {
         };
         jobs.auditAs(caller.name(), "cancel requested");
         JobRepository.Transition transition = jobs.transition(id, job.attempt(), target, job.status())
-                .set("desired_state", DesiredState.CANCELLED.wire());
+                .set("desired_state", DesiredState.CANCELLED.wire())
+                .set("waiting_since", null);
         if (target == JobStatus.CANCELLED) {
             transition.setExpression("completed_at", "now()");
         }
         TrainingJob cancelled = transition.apply()
                 .orElseThrow(() -> new InvalidStateException("Job changed while cancelling; try again"));
-        if (job.status() == JobStatus.QUEUED && job.submissionId() != null) {
+        if (job.status() == JobStatus.QUEUED && job.queuePosition() == null && job.submissionId() != null) {
             events.publishEvent(new LaunchEvents.Kill(new Submission(job.submissionId(), job.sparkDriverId())));
         }
         String message = target == JobStatus.CANCELLED

@@ -45,13 +45,13 @@ class JobsController {
         this.metrics = metrics;
     }
 
-    record CreateJobRequest(String jobName, String jobType, JsonNode config, JsonNode sparkConf) {
+    record CreateJobRequest(String jobName, String jobType, JsonNode config, JsonNode sparkConf, Integer priority) {
     }
 
     @PostMapping
     ResponseEntity<TrainingJob> create(@RequestBody CreateJobRequest request) {
         TrainingJob job = service.create(request.jobName(), request.jobType(), request.config(), request.sparkConf(),
-                Caller.current());
+                request.priority(), Caller.current());
         URI location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").buildAndExpand(job.id()).toUri();
         return ResponseEntity.created(location).body(job);
     }

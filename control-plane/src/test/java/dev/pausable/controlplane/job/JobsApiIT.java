@@ -214,7 +214,7 @@ class JobsApiIT extends ApiITBase {
         assertField(http.post(JOBS, "{\"job_name\": \"x\", \"config\": [1]}"), "config");
         assertField(http.post(JOBS, "{\"job_name\": \"x\", \"job_type\": \"inference\", \"config\": " + config + "}"),
                 "job_type");
-        assertField(http.post(JOBS, "{\"job_name\": \"x\", \"priority\": 1, \"config\": " + config + "}"), "priority");
+        assertField(http.post(JOBS, "{\"job_name\": \"x\", \"urgency\": 1, \"config\": " + config + "}"), "urgency");
         assertField(http.post(JOBS, "{\"job_name\": \"x\", \"config\": {\"epochs\": 3, \"batch_size\": 16,"
                 + " \"learning_rate\": 0.001}}"), "config.dataset_id");
         assertField(http.post(JOBS, "{\"job_name\": \"x\", \"config\": {\"dataset_id\": \"not-a-uuid\", \"epochs\": 3,"

@@ -39,7 +39,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
         "pausable.spark.data-roots[1]=s3a://training/datasets",
         "pausable.auth.admin-token-file=target/it-admin-token/${random.uuid}",
         "pausable.events.keepalive=2s",
-        "pausable.events.client-queue=64"
+        "pausable.events.client-queue=64",
+        // The recording launcher's jobs stay QUEUED for good: a real limit is AdmissionIT's.
+        "pausable.admission.max-running=1000"
 })
 @Import(RecordingLauncher.Config.class)
 public abstract class ApiITBase {
