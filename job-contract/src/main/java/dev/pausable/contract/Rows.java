@@ -1,7 +1,6 @@
 package dev.pausable.contract;
 
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -22,6 +21,11 @@ public final class Rows {
     }
 
     public static TrainingJob job(ResultSet rs, JsonColumns json) throws SQLException {
+        return job(rs, json, null);
+    }
+
+    /** The row with its place in the admission queue, which the control plane computes in its query. */
+    public static TrainingJob job(ResultSet rs, JsonColumns json, Integer queuePosition) throws SQLException {
         return new TrainingJob(
                 rs.getObject("id", UUID.class),
                 rs.getString("job_name"),
@@ -68,18 +72,7 @@ public final class Rows {
                 nullableInt(rs, "rounds_per_epoch"),
                 rs.getString("owner"),
                 rs.getInt("priority"),
-                hasColumn(rs, "queue_position") ? nullableInt(rs, "queue_position") : null);
-    }
-
-    /** Whether the query selected this column (the control plane adds computed ones to its job queries). */
-    private static boolean hasColumn(ResultSet rs, String name) throws SQLException {
-        ResultSetMetaData meta = rs.getMetaData();
-        for (int column = meta.getColumnCount(); column >= 1; column--) {
-            if (name.equals(meta.getColumnLabel(column))) {
-                return true;
-            }
-        }
-        return false;
+                queuePosition);
     }
 
     public static Checkpoint checkpoint(ResultSet rs) throws SQLException {

@@ -12,11 +12,7 @@ import dev.pausable.controlplane.launch.LaunchRequest;
 import dev.pausable.controlplane.schedule.Leadership;
 import dev.pausable.controlplane.schedule.PeriodicTask;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -44,14 +40,7 @@ public class Admission extends PeriodicTask {
     private final JobRepository jobs;
     private final LaunchCoordinator launches;
     private final TransactionTemplate tx;
-    private final Leadership leadership;
     private final AdmissionProperties settings;
-    private final ExecutorService wakeUps = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "admission");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final AtomicBoolean wakeUpQueued = new AtomicBoolean();
 
     Admission(JobRepository jobs, LaunchCoordinator launches, TransactionTemplate tx, Leadership leadership,
               AdmissionProperties settings) {
@@ -59,57 +48,43 @@ public class Admission extends PeriodicTask {
         this.jobs = jobs;
         this.launches = launches;
         this.tx = tx;
-        this.leadership = leadership;
         this.settings = settings;
-        leadership.onLead(this::wakeUp);
+        leadership.onLead(this::runSoon);
     }
 
     @TransactionalEventListener
     void onWaiting(JobWaiting event) {
-        wakeUp();
+        runSoon();
     }
 
     @EventListener
     void onChange(TrainingEvent event) {
         if (event.kind() == ChangeEvent.JOB_DELETED || event.kind() == ChangeEvent.JOB_UPDATE
                 && SLOT_CHANGES.contains(event.data().path(ChangeEvent.Keys.STATUS).asString())) {
-            wakeUp();
+            runSoon();
         }
     }
 
-    /** A pass soon, on the admission thread; wake-ups that arrive meanwhile share it. */
-    private void wakeUp() {
-        if (leadership.isLeader() && wakeUpQueued.compareAndSet(false, true)) {
-            wakeUps.execute(() -> {
-                wakeUpQueued.set(false);
-                try {
-                    admit();
-                } catch (RuntimeException e) {
-                    log.warn("Admission failed (next pass in {}): {}", settings.interval(), e.toString(), e);
-                }
-            });
-        }
-    }
-
-    /** Admits what fits and submits it; returns the admitted jobs. */
-    public synchronized List<TrainingJob> admit() {
-        List<TrainingJob> admitted = tx.execute(status -> jobs.admit(settings.maxRunning()));
-        for (TrainingJob job : admitted) {
+    /** Admits what fits and submits it (passes run one at a time, on the task's thread, on the leader). */
+    @Override
+    protected void pass() {
+        for (TrainingJob job : tx.execute(status -> jobs.admit(settings.maxRunning()))) {
             log.info("Job {} admitted (priority {}); submitting {}", job.id(), job.priority(), job.submissionId());
             launches.submit(new LaunchEvents.Submit(request(job)));
         }
-        return admitted;
     }
 
-    /** A waiting QUEUED job was resumed (from its pause checkpoint, else its latest); a PENDING one is new. */
+    /**
+     * Only created and resumed jobs wait: a waiting PENDING job is new; a waiting QUEUED one was resumed,
+     * from its pause checkpoint (a failed job: its latest).
+     */
     static LaunchRequest request(TrainingJob job) {
         if (job.status() == JobStatus.QUEUED) {
             return new LaunchRequest(job.id(), job.attempt(), job.submissionId(), job.jobType(),
                     job.pauseCheckpoint().or(job::latestCheckpoint).orElse(null), job.sparkConf(),
                     LaunchRequest.Reason.RESUME);
         }
-        return LaunchRequest.fromLatestCheckpoint(job, job.attempt() == 1 && job.restartCount() == 0
-                ? LaunchRequest.Reason.START : LaunchRequest.Reason.RESTART);
+        return new LaunchRequest(job.id(), job.attempt(), job.submissionId(), job.jobType(), null, job.sparkConf());
     }
 
     @Override
@@ -117,18 +92,14 @@ public class Admission extends PeriodicTask {
         return true;
     }
 
+    /** At once: jobs may have been waiting while no control plane led. */
     @Override
     protected Duration firstDelay() {
-        return settings.interval();
+        return Duration.ZERO;
     }
 
     @Override
     protected Duration interval() {
         return settings.interval();
-    }
-
-    @Override
-    protected void pass() {
-        admit();
     }
 }

@@ -1,5 +1,6 @@
 package dev.pausable.controlplane.events;
 
+import dev.pausable.controlplane.schedule.DaemonThreads;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -35,19 +36,11 @@ public class JobEventsWebSocket extends TextWebSocketHandler implements Disposab
     private final EventsProperties properties;
     private final ExecutorService senders;
     /** Closing a stuck client may block on its socket too: never on the broadcasting thread. */
-    private final ExecutorService closer = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "ws-closer");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService closer = Executors.newCachedThreadPool(DaemonThreads.named("ws-closer"));
 
     JobEventsWebSocket(EventsProperties properties) {
         this.properties = properties;
-        this.senders = Executors.newFixedThreadPool(properties.senderThreads(), runnable -> {
-            Thread thread = new Thread(runnable, "ws-sender");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.senders = Executors.newFixedThreadPool(properties.senderThreads(), DaemonThreads.named("ws-sender"));
     }
 
     @Override

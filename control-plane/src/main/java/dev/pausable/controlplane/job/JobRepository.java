@@ -54,17 +54,16 @@ public class JobRepository {
     }
 
     /** A new job, waiting for a slot (see {@link #admit}). */
-    public TrainingJob insert(UUID id, String jobName, JobType type, String configJson, UUID datasetId,
-                              int totalEpochs, String submissionId, Map<String, String> sparkConf, String owner,
-                              int priority) {
-        return jdbc.sql("""
+    public void insert(UUID id, String jobName, JobType type, String configJson, UUID datasetId,
+                       int totalEpochs, String submissionId, Map<String, String> sparkConf, String owner,
+                       int priority) {
+        jdbc.sql("""
                         INSERT INTO training_jobs (id, job_name, job_type, status, desired_state, config, dataset_id,
                                                    total_epochs, attempt, submission_id, spark_conf, owner, priority,
                                                    waiting_since)
                         VALUES (:id, :name, :type, :status, :desired, CAST(:config AS jsonb), :dataset,
                                 :epochs, 1, :submission, CAST(:sparkConf AS jsonb), :owner, :priority,
-                                clock_timestamp())
-                        RETURNING *""")
+                                clock_timestamp())""")
                 .param("owner", owner)
                 .param("priority", priority)
                 .param("status", JobStatus.PENDING.wire())
@@ -77,8 +76,7 @@ public class JobRepository {
                 .param("dataset", datasetId)
                 .param("epochs", totalEpochs)
                 .param("submission", submissionId)
-                .query(this::mapJob)
-                .single();
+                .update();
     }
 
     /**
@@ -97,7 +95,7 @@ public class JobRepository {
         return jdbc.sql(JOB_WITH_POSITION + " WHERE id = :id")
                 .param("waitable", Wire.names(JobStatus.CLAIMABLE))
                 .param("id", id)
-                .query(this::mapJob)
+                .query(this::mapJobWithPosition)
                 .optional();
     }
 
@@ -108,7 +106,7 @@ public class JobRepository {
                 .param("waitable", Wire.names(JobStatus.CLAIMABLE))
                 .param("limit", limit)
                 .param("offset", offset)
-                .query(this::mapJob)
+                .query(this::mapJobWithPosition)
                 .list();
     }
 
@@ -283,6 +281,11 @@ public class JobRepository {
 
     private TrainingJob mapJob(ResultSet rs, int rowNum) throws SQLException {
         return Rows.job(rs, json);
+    }
+
+    /** For queries that select {@link #JOB_WITH_POSITION}. */
+    private TrainingJob mapJobWithPosition(ResultSet rs, int rowNum) throws SQLException {
+        return Rows.job(rs, json, Rows.nullableInt(rs, "queue_position"));
     }
 
     /** One conditional status change; {@link #apply()} returns the row as stored, or empty if it lost. */

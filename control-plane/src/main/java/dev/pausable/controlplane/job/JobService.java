@@ -14,7 +14,6 @@ import dev.pausable.contract.Wire;
 import dev.pausable.controlplane.auth.Caller;
 import dev.pausable.controlplane.dataset.DatasetRepository;
 import dev.pausable.controlplane.launch.LaunchEvents;
-import dev.pausable.controlplane.launch.LaunchRequest;
 import dev.pausable.controlplane.launch.SparkOverrides;
 import dev.pausable.controlplane.launch.Submission;
 import dev.pausable.controlplane.storage.CheckpointObjects;

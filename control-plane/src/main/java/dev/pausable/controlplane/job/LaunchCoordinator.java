@@ -9,6 +9,7 @@ import dev.pausable.controlplane.launch.LaunchEvents;
 import dev.pausable.controlplane.launch.LaunchException;
 import dev.pausable.controlplane.launch.LaunchRequest;
 import dev.pausable.controlplane.launch.Submission;
+import dev.pausable.controlplane.schedule.DaemonThreads;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,11 +41,7 @@ public class LaunchCoordinator implements DisposableBean {
     private final TransactionTemplate tx;
     private final Recovery recovery;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4, runnable -> {
-        Thread thread = new Thread(runnable, "launch");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4, DaemonThreads.named("launch"));
 
     LaunchCoordinator(JobLauncher launcher, JobRepository jobs, TransactionTemplate tx, Recovery recovery) {
         this.launcher = launcher;

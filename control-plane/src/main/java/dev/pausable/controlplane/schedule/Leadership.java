@@ -6,11 +6,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +26,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @EnableConfigurationProperties(LeadershipProperties.class)
-public class Leadership implements SmartLifecycle {
+public class Leadership extends PeriodicTask {
 
     /** The advisory lock's key: "pausable" in ASCII. */
     static final long LOCK_KEY = 0x7061757361626c65L;
@@ -39,9 +37,9 @@ public class Leadership implements SmartLifecycle {
     private final List<Runnable> onLead = new CopyOnWriteArrayList<>();
     private volatile boolean leader;
     private Connection session;
-    private ScheduledExecutorService schedule;
 
     Leadership(DataSource dataSource, LeadershipProperties settings) {
+        super("leadership");
         if (!(dataSource instanceof HikariDataSource hikari)) {
             throw new IllegalStateException("Leadership needs the database's address: " + dataSource.getClass());
         }
@@ -60,20 +58,23 @@ public class Leadership implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (schedule != null) {
-            return;
-        }
-        schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "leadership");
-            thread.setDaemon(true);
-            return thread;
-        });
-        schedule.scheduleWithFixedDelay(this::check, 0, settings.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
+    protected boolean enabled() {
+        return true;
+    }
+
+    @Override
+    protected Duration firstDelay() {
+        return Duration.ZERO;
+    }
+
+    @Override
+    protected Duration interval() {
+        return settings.checkInterval();
     }
 
     /** One look: take the lock if free, or prove the session that holds it still alive. */
-    void check() {
+    @Override
+    protected synchronized void pass() {
         try {
             if (session == null) {
                 session = connect();
@@ -113,7 +114,7 @@ public class Leadership implements SmartLifecycle {
         return connection;
     }
 
-    private void stepDown(String why) {
+    private synchronized void stepDown(String why) {
         if (leader) {
             log.warn("This control plane no longer leads: {}", why);
         }
@@ -128,24 +129,11 @@ public class Leadership implements SmartLifecycle {
         }
     }
 
+    /** After the last pass (a pass in progress holds this object's lock), the session and its lock go. */
     @Override
     public synchronized void stop() {
-        if (schedule == null) {
-            return;
-        }
-        schedule.shutdownNow();
-        try {
-            schedule.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        schedule = null;
+        super.stop();
         stepDown("it is stopping");
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return schedule != null;
     }
 
     /** Started before, stopped after, the periodic passes that ask it. */

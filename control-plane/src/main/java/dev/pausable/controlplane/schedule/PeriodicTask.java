@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -19,6 +20,7 @@ public abstract class PeriodicTask implements SmartLifecycle {
 
     private final String name;
     private final Leadership leadership;
+    private final AtomicBoolean passAsked = new AtomicBoolean();
     private ScheduledExecutorService schedule;
 
     protected PeriodicTask(String name) {
@@ -45,13 +47,26 @@ public abstract class PeriodicTask implements SmartLifecycle {
         if (!enabled() || schedule != null) {
             return;
         }
-        schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        schedule = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name));
         schedule.scheduleWithFixedDelay(this::runOnce, firstDelay().toMillis(), interval().toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A pass now, on the task's thread, besides the scheduled ones; asks made before it starts share it.
+     * Ignored while the task is not running.
+     */
+    protected void runSoon() {
+        ScheduledExecutorService current;
+        synchronized (this) {
+            current = schedule;
+        }
+        if (current != null && passAsked.compareAndSet(false, true)) {
+            current.execute(() -> {
+                passAsked.set(false);
+                runOnce();
+            });
+        }
     }
 
     private void runOnce() {
