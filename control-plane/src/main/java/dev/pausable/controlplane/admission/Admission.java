@@ -88,17 +88,6 @@ public class Admission extends PeriodicTask {
     }
 
     @Override
-    protected boolean enabled() {
-        return true;
-    }
-
-    /** At once: jobs may have been waiting while no control plane led. */
-    @Override
-    protected Duration firstDelay() {
-        return Duration.ZERO;
-    }
-
-    @Override
     protected Duration interval() {
         return settings.interval();
     }

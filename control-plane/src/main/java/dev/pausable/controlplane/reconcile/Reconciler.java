@@ -233,11 +233,6 @@ public class Reconciler extends PeriodicTask {
     }
 
     @Override
-    protected Duration firstDelay() {
-        return Duration.ZERO;
-    }
-
-    @Override
     protected Duration interval() {
         return settings.interval();
     }

@@ -58,16 +58,6 @@ public class Leadership extends PeriodicTask {
     }
 
     @Override
-    protected boolean enabled() {
-        return true;
-    }
-
-    @Override
-    protected Duration firstDelay() {
-        return Duration.ZERO;
-    }
-
-    @Override
     protected Duration interval() {
         return settings.checkInterval();
     }

@@ -32,10 +32,15 @@ public abstract class PeriodicTask implements SmartLifecycle {
         this.leadership = leadership;
     }
 
-    protected abstract boolean enabled();
+    /** Whether the task runs at all (by default it does). */
+    protected boolean enabled() {
+        return true;
+    }
 
-    /** The wait before the first pass. */
-    protected abstract Duration firstDelay();
+    /** The wait before the first pass (by default none). */
+    protected Duration firstDelay() {
+        return Duration.ZERO;
+    }
 
     /** The wait between the end of one pass and the start of the next. */
     protected abstract Duration interval();
