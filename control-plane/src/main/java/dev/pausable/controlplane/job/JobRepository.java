@@ -214,13 +214,14 @@ public class JobRepository {
                 .update() == 1;
     }
 
+    /** One page of rows and how many there are in all. */
+    public record Page<T>(List<T> rows, long total) {
+    }
+
     /**
      * Each epoch once, as recorded by the latest attempt that trained it (a restart trains again the
      * epochs after its checkpoint); every attempt's rows with {@code allAttempts}.
      */
-    /** One page of rows and how many there are in all. */
-    public record Page<T>(List<T> rows, long total) {
-    }
 
     public Page<EpochMetric> metrics(UUID jobId, boolean allAttempts, Paging paging) {
         return page("""
@@ -272,10 +273,9 @@ public class JobRepository {
         List<T> rows = jdbc.sql(ordered + " LIMIT :limit OFFSET :offset")
                 .param("id", jobId).param("limit", paging.limit()).param("offset", paging.offset())
                 .query(mapper).list();
-        long total = rows.size() < paging.limit() && (paging.offset() == 0 || !rows.isEmpty())
-                ? paging.offset() + rows.size()
-                : jdbc.sql("SELECT count(*) FROM (" + ordered + ") counted").param("id", jobId)
-                        .query(Long.class).single();
+        long total = paging.totalFrom(rows.size()).orElseGet(() ->
+                jdbc.sql("SELECT count(*) FROM (" + ordered + ") counted").param("id", jobId)
+                        .query(Long.class).single());
         return new Page<>(rows, total);
     }
 

@@ -37,11 +37,13 @@ class JobsController {
 
     private final JobService service;
     private final JobRepository jobs;
+    private final JobTotals totals;
     private final JobMetrics metrics;
 
-    JobsController(JobService service, JobRepository jobs, JobMetrics metrics) {
+    JobsController(JobService service, JobRepository jobs, JobTotals totals, JobMetrics metrics) {
         this.service = service;
         this.jobs = jobs;
+        this.totals = totals;
         this.metrics = metrics;
     }
 
@@ -64,8 +66,8 @@ class JobsController {
         JobStatus statusFilter = parse("status", status, JobStatus::fromWire);
         JobType typeFilter = parse("job_type", jobType, JobType::fromWire);
         Paging paging = Paging.of(limit, offset);
-        return Map.of("jobs", jobs.list(statusFilter, typeFilter, paging.limit(), paging.offset()),
-                "total", jobs.count(statusFilter, typeFilter));
+        List<TrainingJob> page = jobs.list(statusFilter, typeFilter, paging.limit(), paging.offset());
+        return Map.of("jobs", page, "total", totals.total(statusFilter, typeFilter, paging, page.size()));
     }
 
     @GetMapping("/{id}")

@@ -1,5 +1,7 @@
 package dev.pausable.controlplane.web;
 
+import java.util.OptionalLong;
+
 /** {@code limit} (1..500, default 50) and {@code offset} (>= 0, default 0) of a list request. */
 public record Paging(int limit, int offset) {
 
@@ -22,5 +24,15 @@ public record Paging(int limit, int offset) {
             throw new InvalidFieldException("offset", "must not be negative");
         }
         return new Paging(l, o);
+    }
+
+    /**
+     * How many rows there are in all, when this page's own rows tell: a short page is the last one (an
+     * empty page past the end tells nothing); else empty, and the rows must be counted.
+     */
+    public OptionalLong totalFrom(int rowsOnPage) {
+        return rowsOnPage < limit && (offset == 0 || rowsOnPage > 0)
+                ? OptionalLong.of((long) offset + rowsOnPage)
+                : OptionalLong.empty();
     }
 }

@@ -16,11 +16,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 class JobsApiIT extends ApiITBase {
 
     private static final String JOBS = "/v1/training/jobs";
+
+    @Autowired
+    private JobTotals totals;
 
     @Test
     void createsATrainingJobWithDefaultsAndLaunchesItAfterCommit() {
@@ -354,6 +358,28 @@ class JobsApiIT extends ApiITBase {
         JsonNode page = http.get(JOBS + "?limit=1&offset=1").body();
         assertThat(page.get("total").asInt()).isEqualTo(3);
         assertThat(ids(page)).containsExactly(second.toString());
+    }
+
+    @Test
+    void aFullPagesTotalIsCountedOnceForAllListsWithinTheMaxAgeAndAShortPageTellsItsOwn() {
+        UUID dataset = registerDataset();
+        for (int i = 0; i < 3; i++) {
+            createTrainingJob(dataset, 5);
+        }
+        totals.maxAge(Duration.ofMinutes(10));
+        try {
+            assertThat(http.get(JOBS + "?limit=1").body().get("total").asInt()).isEqualTo(3);
+            UUID fourth = createTrainingJob(dataset, 5);
+            assertThat(http.get(JOBS + "?limit=1&offset=2").body().get("total").asInt())
+                    .as("the same filter within the max age: the shared count").isEqualTo(3);
+            assertThat(http.get(JOBS).body().get("total").asInt()).as("a short page counts itself").isEqualTo(4);
+            forceStatus(fourth, "running");
+            assertThat(http.get(JOBS + "?status=running&limit=1").body().get("total").asInt())
+                    .as("another filter, its own count").isEqualTo(1);
+        } finally {
+            totals.maxAge(Duration.ZERO);
+        }
+        assertThat(http.get(JOBS + "?limit=1").body().get("total").asInt()).as("0: counted every time").isEqualTo(4);
     }
 
     // --- The seed's Test 4 edge cases, with their exact messages.

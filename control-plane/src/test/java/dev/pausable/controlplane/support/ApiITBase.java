@@ -41,7 +41,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
         "pausable.events.keepalive=2s",
         "pausable.events.client-queue=64",
         // The recording launcher's jobs stay QUEUED for good: a real limit is AdmissionIT's.
-        "pausable.admission.max-running=1000"
+        "pausable.admission.max-running=1000",
+        // Tests change the table and list it at once: exact totals (JobsApiIT covers the sharing).
+        "pausable.api.list-total-max-age=0"
 })
 @Import(RecordingLauncher.Config.class)
 public abstract class ApiITBase {
