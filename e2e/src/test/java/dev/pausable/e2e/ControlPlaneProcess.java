@@ -81,7 +81,7 @@ final class ControlPlaneProcess implements AutoCloseable {
                 "--pausable.spark.conf[spark.ui.enabled]=false",
                 "--pausable.spark.conf[spark.driver.host]=127.0.0.1",
                 "--pausable.spark.conf[spark.driver.extraJavaOptions]=-XX:TieredStopAtLevel=1"
-                        + " -Dorg.bytedeco.javacpp.cachedir=" + work.resolve("javacpp")));
+                        + " -Dorg.bytedeco.javacpp.cachedir=" + javacppCache()));
         // A setting given again replaces the default (Spring would join the two values).
         command.removeIf(arg -> arg.startsWith("--") && extraArgs.stream().anyMatch(extra -> extra.startsWith(
                 arg.substring(0, arg.indexOf('=') + 1))));
@@ -99,6 +99,14 @@ final class ControlPlaneProcess implements AutoCloseable {
         api.as(Files.readString(adminTokenFile()).strip()).as(api.post("/v1/tokens", "{\"name\": \"e2e\", \"role\": \"operator\"}", 201)
                 .get("token").asText());
         return this;
+    }
+
+    /**
+     * ND4J's native libraries, extracted from the trainer jar once for every test of the run (about 400 MB
+     * each time; JavaCPP locks the directory while it extracts).
+     */
+    private Path javacppCache() {
+        return work.getParent().resolve("javacpp");
     }
 
     Path adminTokenFile() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A real Spark standalone cluster from the built SPARK_HOME: one master with its REST submission
@@ -114,7 +116,11 @@ final class StandaloneCluster implements AutoCloseable {
         assertThat(processes.get(processes.size() - 1).isAlive()).as(name + " started").isTrue();
     }
 
-    /** Workers first (their shutdown hooks stop their drivers and executors), then the master. */
+    /**
+     * Workers first (their shutdown hooks stop their drivers and executors), then the master. Then the
+     * trainer jar each driver and executor was given a copy of goes (logs stay): a test run would
+     * otherwise leave gigabytes of copies behind.
+     */
     @Override
     public void close() throws InterruptedException {
         for (int i = processes.size() - 1; i >= 0; i--) {
@@ -123,6 +129,13 @@ final class StandaloneCluster implements AutoCloseable {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+        }
+        try (Stream<Path> files = Files.walk(work)) {
+            for (Path jar : files.filter(f -> f.getFileName().toString().endsWith(".jar")).toList()) {
+                Files.deleteIfExists(jar);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
