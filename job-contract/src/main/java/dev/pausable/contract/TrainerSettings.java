@@ -24,6 +24,12 @@ public final class TrainerSettings {
     public static final String ROUND_REPORT_MILLIS = "spark.pausable.roundReportMillis";
     /** How long the driver retries writing the final model before the attempt fails (seconds, default 300). */
     public static final String FINAL_WRITE_SECONDS = "spark.pausable.finalWriteSeconds";
+    /**
+     * About how many bytes of raw training data make one chunk (default 262144): the unit Spark caches
+     * serialized, spills, and a round's task deserializes to take its minibatches from. Smaller chunks
+     * shuffle within smaller pools; larger ones cost more per round.
+     */
+    public static final String CHUNK_BYTES = "spark.pausable.chunkBytes";
     /** How long the driver retries an unreachable PostgreSQL before failing (seconds, default 60). */
     public static final String DB_RETRY_SECONDS = "spark.pausable.db.retrySeconds";
 

@@ -159,7 +159,11 @@ public final class Trainer {
                 spark.sparkContext().hadoopConfiguration());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         TrainingData data = TrainingData.load(spark, dataset.uri(), dataset.featureColumns(),
-                dataset.labelColumns(), config.seed(), config.validationSplit(), config.workers());
+                dataset.labelColumns(), config.seed(), config.validationSplit(), config.workers(),
+                Integer.parseInt(spark.conf().get(TrainerSettings.CHUNK_BYTES,
+                        String.valueOf(TrainingData.DEFAULT_CHUNK_BYTES))));
+        log.info("{} training rows in {} chunks per worker, {} validation rows", data.trainCount(),
+                data.chunksPerWorker(), data.validationCount());
         try {
             TrainingLoop.Timing timing = new TrainingLoop.Timing(
                     Duration.ofSeconds(Long.parseLong(spark.conf().get(TrainerSettings.FINAL_WRITE_SECONDS, "300"))),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pausable.contract.TrainerCommand;
+import dev.pausable.contract.TrainerSettings;
 import dev.pausable.trainer.checkpoint.CheckpointCodec;
 import dev.pausable.trainer.checkpoint.CheckpointMismatchException;
 import dev.pausable.trainer.checkpoint.TrainingState;
@@ -274,6 +275,21 @@ class TrainingIT {
     @ValueSource(ints = {1, 2, 3})
     void aRunPausedWithinAnEpochAndResumedAtTheNextRoundIsBitIdenticalToAnUninterruptedOne(int workers)
             throws Exception {
+        pauseWithinAnEpochResumeAndCompareWithATwin(workers);
+    }
+
+    /** Chunks of about 21 rows: a round's minibatches span several chunks, and the rows of a worker ~45 of them. */
+    @Test
+    void inManySmallChunksARunPausedWithinAnEpochIsBitIdenticalToAnUninterruptedOne() throws Exception {
+        fx.spark.conf().set(TrainerSettings.CHUNK_BYTES, "1536");
+        try {
+            pauseWithinAnEpochResumeAndCompareWithATwin(2);
+        } finally {
+            fx.spark.conf().unset(TrainerSettings.CHUNK_BYTES);
+        }
+    }
+
+    private void pauseWithinAnEpochResumeAndCompareWithATwin(int workers) throws Exception {
         UUID straight = newJob(workers);
         run(straight, 1, null);
 

@@ -31,4 +31,6 @@ public final class Seeds {
     public static final long MASTER = 4;
     public static final long ROW = 5;
     public static final long RECEIVERS = 6;
+    public static final long CHUNK = 7;
+    public static final long CHUNK_ORDER = 8;
 }

@@ -4,7 +4,6 @@ import java.io.Serializable;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -43,28 +42,6 @@ public record Standardization(double[] featureMean, double[] featureStd, double[
 
     private static double std(double meanOfSquares, double mean) {
         return Math.max(MIN_STD, Math.sqrt(Math.max(0, meanOfSquares - mean * mean)));
-    }
-
-    DataSet toDataSet(List<Example> rows) {
-        int nf = featureMean.length;
-        int nl = labelMean.length;
-        float[] f = new float[rows.size() * nf];
-        float[] l = new float[rows.size() * nl];
-        for (int r = 0; r < rows.size(); r++) {
-            standardizeInto(rows.get(r), f, r * nf, l, r * nl);
-        }
-        return new DataSet(Nd4j.create(f, new long[] {rows.size(), nf}, 'c'),
-                Nd4j.create(l, new long[] {rows.size(), nl}, 'c'));
-    }
-
-    /** Writes one row's standardized features and labels into flat row-major arrays. */
-    void standardizeInto(Example e, float[] features, int featureOffset, float[] labels, int labelOffset) {
-        for (int i = 0; i < featureMean.length; i++) {
-            features[featureOffset + i] = (float) ((e.features()[i] - featureMean[i]) / featureStd[i]);
-        }
-        for (int i = 0; i < labelMean.length; i++) {
-            labels[labelOffset + i] = (float) ((e.labels()[i] - labelMean[i]) / labelStd[i]);
-        }
     }
 
     public NormalizerStandardize toNormalizer() {

@@ -1,13 +1,10 @@
 package dev.pausable.trainer.data;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.SplittableRandom;
-import org.apache.spark.HashPartitioner;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -16,33 +13,44 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import scala.Tuple2;
 
 /**
- * A dataset prepared for exact, resumable training: a deterministic train/validation split by row id,
- * training rows spread over {@code workers} partitions by row id and sorted within them (so the
- * layout does not depend on how the files were read), standardization statistics of the training
- * split, and per-epoch minibatches whose order is a function of (seed, epoch) only.
+ * A dataset prepared for exact, resumable training on data larger than memory: a deterministic
+ * train/validation split by row id; the training rows of each of the {@code workers} workers in
+ * chunks of about {@code chunkBytes} of raw values, each a random sample of the worker's rows in id order (so the
+ * layout does not depend on how the files were read); the validation rows likewise. Chunks are kept
+ * serialized and spill to disk ({@code MEMORY_AND_DISK_SER}), never as objects that must all fit; a
+ * task deserializes only the chunks it reads. Minibatches come per round from {@link #epoch}.
  */
 public final class TrainingData {
 
-    private final JavaRDD<Example> train;
-    private final List<Example> validation;
-    private final long trainCount;
-    private final int workers;
-    private JavaRDD<Block> packed;
-    private Standardization packedFor;
+    /** About this much raw data per chunk by default: what a round's task deserializes to take its minibatches. */
+    public static final int DEFAULT_CHUNK_BYTES = 256 * 1024;
 
-    private TrainingData(JavaRDD<Example> train, List<Example> validation, long trainCount, int workers) {
+    private final JavaRDD<Chunk> train;
+    private final JavaRDD<Chunk> validation;
+    private final long[] trainRowsPerChunk;
+    private final long trainCount;
+    private final long validationCount;
+    private final int workers;
+    private final int nf;
+    private final int nl;
+
+    private TrainingData(JavaRDD<Chunk> train, JavaRDD<Chunk> validation, long[] trainRowsPerChunk,
+                         long validationCount, int workers, int nf, int nl) {
         this.train = train;
         this.validation = validation;
-        this.trainCount = trainCount;
+        this.trainRowsPerChunk = trainRowsPerChunk;
+        this.trainCount = Arrays.stream(trainRowsPerChunk).sum();
+        this.validationCount = validationCount;
         this.workers = workers;
+        this.nf = nf;
+        this.nl = nl;
     }
 
     public static TrainingData load(SparkSession spark, String uri, List<String> features, List<String> labels,
-                                    long seed, double validationSplit, int workers) {
+                                    long seed, double validationSplit, int workers, int chunkBytes) {
         Dataset<Row> frame = spark.read().parquet(uri);
         List<String> available = Arrays.asList(frame.columns());
         for (String column : concat(features, labels)) {
@@ -67,22 +75,42 @@ public final class TrainingData {
                     .map(pair -> toExample(pair._2(), pair._1(), 0, nf, nl));
         }
         long threshold = (long) (validationSplit * 1_000_000);
-        JavaRDD<Example> trainRows = examples.filter(e -> bucket(seed, e.id()) >= threshold);
-        List<Example> validation = new ArrayList<>(examples.filter(e -> bucket(seed, e.id()) < threshold).collect());
-        validation.sort(Comparator.comparingLong(Example::id));
-
-        JavaRDD<Example> train = trainRows
-                .mapToPair(e -> new Tuple2<>(Math.floorMod(Seeds.mix(seed, Seeds.PARTITION, e.id()), workers), e))
-                .partitionBy(new HashPartitioner(workers))
-                .values()
-                .mapPartitions(TrainingData::sortedById, true)
-                .persist(StorageLevel.MEMORY_ONLY());
-        long count = train.count();
-        if (count == 0 || validation.isEmpty()) {
-            throw new IllegalArgumentException("Dataset " + uri + " is too small: " + count + " training and "
-                    + validation.size() + " validation rows");
+        Map<Boolean, Long> counts = examples.map(e -> bucket(seed, e.id()) < threshold).countByValue();
+        long trainRows = counts.getOrDefault(false, 0L);
+        long validationRows = counts.getOrDefault(true, 0L);
+        if (trainRows == 0 || validationRows == 0) {
+            throw new IllegalArgumentException("Dataset " + uri + " is too small: " + trainRows + " training and "
+                    + validationRows + " validation rows");
         }
-        return new TrainingData(train, validation, count, workers);
+        int rowsPerChunk = Math.max(1, chunkBytes / (Long.BYTES * (1 + nf + nl)));
+        JavaRDD<Chunk> train = chunked(examples.filter(e -> bucket(seed, e.id()) >= threshold),
+                new ChunkPartitioner(seed, workers, chunks(trainRows, workers, rowsPerChunk)), nf, nl);
+        JavaRDD<Chunk> validation = chunked(examples.filter(e -> bucket(seed, e.id()) < threshold),
+                new ChunkPartitioner(seed, 1, chunks(validationRows, 1, rowsPerChunk)), nf, nl);
+        long[] rowsPerTrainChunk = rowsPerPartition(train);
+        rowsPerPartition(validation);
+        return new TrainingData(train, validation, rowsPerTrainChunk, validationRows, workers, nf, nl);
+    }
+
+    private static int chunks(long rows, int workers, int rowsPerChunk) {
+        return (int) Math.max(1, (rows + (long) workers * rowsPerChunk - 1) / ((long) workers * rowsPerChunk));
+    }
+
+    /** The rows in chunks by id: an external sort (it spills), then one chunk per partition, cached serialized. */
+    private static JavaRDD<Chunk> chunked(JavaRDD<Example> rows, ChunkPartitioner partitioner, int nf, int nl) {
+        return rows.mapToPair(e -> new Tuple2<>(e.id(), e))
+                .repartitionAndSortWithinPartitions(partitioner)
+                .mapPartitionsWithIndex((partition, sorted) -> {
+                    List<Example> list = new ArrayList<>();
+                    sorted.forEachRemaining(pair -> list.add(pair._2()));
+                    return List.of(Chunk.of(partition, list, nf, nl)).iterator();
+                }, true)
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    }
+
+    /** Rows per partition, in partition order (this also computes and caches the chunks). */
+    private static long[] rowsPerPartition(JavaRDD<Chunk> chunks) {
+        return chunks.map(chunk -> (long) chunk.rows()).collect().stream().mapToLong(Long::longValue).toArray();
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -107,143 +135,79 @@ public final class TrainingData {
         return new Example(id, f, l);
     }
 
-    private static Iterator<Example> sortedById(Iterator<Example> rows) {
-        List<Example> list = new ArrayList<>();
-        rows.forEachRemaining(list::add);
-        list.sort(Comparator.comparingLong(Example::id));
-        return list.iterator();
-    }
-
     public long trainCount() {
         return trainCount;
     }
 
-    public int validationCount() {
-        return validation.size();
+    public long validationCount() {
+        return validationCount;
     }
 
     /**
      * Mean and standard deviation of every feature and label over the training split, summed per
-     * partition and combined in partition order (a sum in task-completion order is not reproducible).
+     * chunk in id order and combined in partition order (a sum in task-completion order is not reproducible).
      */
     public Standardization standardization() {
-        List<double[]> partials = train.mapPartitions(rows -> {
-            double[] acc = null;
-            while (rows.hasNext()) {
-                Example e = rows.next();
-                int nf = e.features().length;
-                int nl = e.labels().length;
-                if (acc == null) {
-                    acc = new double[1 + 2 * (nf + nl)];
-                }
+        List<double[]> partials = train.map(chunk -> {
+            double[] acc = new double[1 + 2 * (chunk.nf() + chunk.nl())];
+            int f = chunk.nf();
+            int l = chunk.nl();
+            for (int r = 0; r < chunk.rows(); r++) {
                 acc[0]++;
-                for (int i = 0; i < nf; i++) {
-                    acc[1 + i] += e.features()[i];
-                    acc[1 + nf + nl + i] += e.features()[i] * e.features()[i];
+                for (int i = 0; i < f; i++) {
+                    double x = chunk.features()[r * f + i];
+                    acc[1 + i] += x;
+                    acc[1 + f + l + i] += x * x;
                 }
-                for (int i = 0; i < nl; i++) {
-                    acc[1 + nf + i] += e.labels()[i];
-                    acc[1 + 2 * nf + nl + i] += e.labels()[i] * e.labels()[i];
+                for (int i = 0; i < l; i++) {
+                    double y = chunk.labels()[r * l + i];
+                    acc[1 + f + i] += y;
+                    acc[1 + 2 * f + l + i] += y * y;
                 }
             }
-            return acc == null ? List.<double[]>of().iterator() : List.of(acc).iterator();
+            return acc;
         }).collect();
-        Example first = validation.get(0);
-        return Standardization.fromSums(partials, first.features().length, first.labels().length);
+        return Standardization.fromSums(partials, nf, nl);
+    }
+
+    /** Epoch {@code epoch}'s minibatches of {@code batchSize}, in rounds of {@code averagingFrequency} per worker. */
+    public Epoch epoch(long seed, int epoch, int batchSize, int averagingFrequency, Standardization stats) {
+        return new Epoch(train, trainRowsPerChunk, workers, seed, epoch, batchSize, averagingFrequency, stats);
     }
 
     /**
-     * The epoch's minibatches: each partition's rows in an order drawn from (seed, epoch, partition),
-     * cut into DataSets of {@code batchSize} inside the tasks. The standardized rows are packed and
-     * cached once per standardization, so an epoch only permutes and copies floats.
+     * The validation split as standardized minibatches of {@code batchSize}: one partition per chunk, each
+     * in id order, so per-partition sums combined in partition order are the same on every run.
      */
-    public JavaRDD<DataSet> epochBatches(long seed, int epoch, int batchSize, Standardization stats) {
-        return packed(stats).mapPartitionsWithIndex((partition, blocks) -> {
-            List<DataSet> batches = new ArrayList<>();
-            while (blocks.hasNext()) {
-                Block block = blocks.next();
-                int[] order = permutation(block.rows(), new SplittableRandom(
-                        Seeds.mix(seed, Seeds.EPOCH_ORDER, epoch, partition)));
-                for (int from = 0; from < block.rows(); from += batchSize) {
-                    batches.add(block.batch(order, from, Math.min(block.rows(), from + batchSize)));
-                }
-            }
-            return batches.iterator();
-        }, true);
+    public JavaRDD<DataSet> validationBatches(int batchSize, Standardization stats) {
+        return validation.mapPartitions(chunks -> inIdOrder(chunks, batchSize, stats), true);
     }
 
-    private JavaRDD<Block> packed(Standardization stats) {
-        if (packedFor != stats) {
-            if (packed != null) {
-                packed.unpersist(false);
-            }
-            packed = train.mapPartitions(rows -> {
-                List<Example> list = new ArrayList<>();
-                rows.forEachRemaining(list::add);
-                if (list.isEmpty()) {
-                    return List.<Block>of().iterator();
-                }
-                int nf = stats.featureMean().length;
-                int nl = stats.labelMean().length;
-                float[] features = new float[list.size() * nf];
-                float[] labels = new float[list.size() * nl];
-                for (int r = 0; r < list.size(); r++) {
-                    stats.standardizeInto(list.get(r), features, r * nf, labels, r * nl);
-                }
-                return List.of(new Block(list.size(), nf, nl, features, labels)).iterator();
-            }, true).persist(StorageLevel.MEMORY_ONLY());
-            packedFor = stats;
-        }
-        return packed;
-    }
-
-    /** One partition's standardized rows, row-major, in id order. */
-    record Block(int rows, int nf, int nl, float[] features, float[] labels) implements Serializable {
-
-        DataSet batch(int[] order, int from, int to) {
-            int size = to - from;
-            float[] f = new float[size * nf];
-            float[] l = new float[size * nl];
-            for (int r = 0; r < size; r++) {
-                int row = order[from + r];
-                System.arraycopy(features, row * nf, f, r * nf, nf);
-                System.arraycopy(labels, row * nl, l, r * nl, nl);
-            }
-            return new DataSet(Nd4j.create(f, new long[] {size, nf}, 'c'), Nd4j.create(l, new long[] {size, nl}, 'c'));
-        }
-    }
-
-    private static int[] permutation(int size, SplittableRandom random) {
-        int[] order = new int[size];
-        for (int i = 0; i < size; i++) {
-            order[i] = i;
-        }
-        for (int i = size - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
-        return order;
-    }
-
-    /** The validation split as standardized minibatches (on the driver: scoring it is deterministic). */
-    public List<DataSet> validationBatches(int batchSize, Standardization stats) {
+    private static Iterator<DataSet> inIdOrder(Iterator<Chunk> chunks, int batchSize, Standardization stats) {
         List<DataSet> batches = new ArrayList<>();
-        for (int from = 0; from < validation.size(); from += batchSize) {
-            batches.add(stats.toDataSet(validation.subList(from, Math.min(validation.size(), from + batchSize))));
+        while (chunks.hasNext()) {
+            Chunk chunk = chunks.next();
+            for (int from = 0; from < chunk.rows(); from += batchSize) {
+                Minibatch batch = new Minibatch(Math.min(batchSize, chunk.rows() - from), chunk.nf(), chunk.nl());
+                for (int row = from; row < Math.min(chunk.rows(), from + batchSize); row++) {
+                    batch.add(chunk, row, stats);
+                }
+                batches.add(batch.toDataSet());
+            }
         }
-        return batches;
+        return batches.iterator();
     }
 
     public int workers() {
         return workers;
     }
 
+    public int chunksPerWorker() {
+        return trainRowsPerChunk.length / workers;
+    }
+
     public void release() {
         train.unpersist(false);
-        if (packed != null) {
-            packed.unpersist(false);
-        }
+        validation.unpersist(false);
     }
 }

@@ -1,10 +1,10 @@
 package dev.pausable.trainer.train;
 
+import dev.pausable.trainer.data.Epoch;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
@@ -13,7 +13,6 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.executioner.GridExecutioner;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -21,12 +20,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * first.
  *
  * <p><b>Rounds.</b> DL4J's own master cuts an epoch into random splits; here the epoch's minibatches
- * (each partition's order already a function of seed and epoch) are cut into fixed rounds: round
- * {@code r} gives every worker its partition's minibatches {@code [r·F, (r+1)·F)}, F the averaging
- * frequency. After every round the driver holds the averaged parameters and updater state, so a run
- * may stop at any round boundary and a later run continue at the next round exactly as if it had
- * never stopped. The epoch's minibatches are cached once as one list per partition, so a round's
- * slice costs O(F), not a scan of the epoch.
+ * (each worker's order a function of seed and epoch, see {@link Epoch}) are cut into fixed rounds:
+ * round {@code r} gives every worker its minibatches {@code [r·F, (r+1)·F)}, F the averaging frequency.
+ * After every round the driver holds the averaged parameters and updater state, so a run may stop at
+ * any round boundary and a later run continue at the next round exactly as if it had never stopped.
+ * A round's tasks read only the data chunks that hold its minibatches.
  *
  * <p><b>Ordered sums.</b> DL4J's master sums worker results with {@code treeAggregate}, whose merge
  * order follows task completion: at 3+ workers the floating-point sum then differs run to run (±1e-6),
@@ -57,43 +55,26 @@ public class OrderedParameterAveragingMaster extends ParameterAveragingTrainingM
     }
 
     /**
-     * Trains rounds {@code fromRound}, {@code fromRound + 1}, … of the epoch whose minibatches are
-     * {@code batches} (one partition per worker), until the epoch is complete or {@code after} stops it.
-     * The network's epoch count moves on only when the epoch is complete (as {@code fit} does).
+     * Trains rounds {@code fromRound}, {@code fromRound + 1}, … of {@code epoch} (one partition per worker
+     * in every round), until the epoch is complete or {@code after} stops it. The network's epoch count
+     * moves on only when the epoch is complete (as {@code fit} does).
      */
-    public Rounds fitRounds(SparkDl4jMultiLayer network, JavaRDD<DataSet> batches, int fromRound, AfterRound after)
+    public Rounds fitRounds(SparkDl4jMultiLayer network, Epoch epoch, int fromRound, AfterRound after)
             throws IOException {
         if (Nd4j.getExecutioner() instanceof GridExecutioner grid) {
             grid.flushQueue();
         }
-        JavaRDD<List<DataSet>> perWorker = batches.glom().persist(StorageLevel.MEMORY_ONLY());
-        try {
-            int rounds = rounds(perWorker);
-            int done = fromRound;
-            while (done < rounds) {
-                int from = done * averagingFrequency;
-                int to = from + averagingFrequency;
-                JavaRDD<DataSet> round = perWorker.mapPartitions(lists -> {
-                    List<DataSet> all = lists.hasNext() ? lists.next() : List.of();
-                    return all.subList(Math.min(from, all.size()), Math.min(to, all.size())).iterator();
-                }, true);
-                doIteration(network, round, done + 1, rounds);
-                done++;
-                if (done < rounds && !after.proceed(done, rounds)) {
-                    return new Rounds(done, rounds);
-                }
+        int rounds = epoch.rounds();
+        int done = fromRound;
+        while (done < rounds) {
+            doIteration(network, epoch.round(done), done + 1, rounds);
+            done++;
+            if (done < rounds && !after.proceed(done, rounds)) {
+                return new Rounds(done, rounds);
             }
-            network.getNetwork().incrementEpochCount();
-            return new Rounds(rounds, rounds);
-        } finally {
-            perWorker.unpersist(false);
         }
-    }
-
-    /** Rounds in an epoch: enough for the worker with the most minibatches. */
-    private int rounds(JavaRDD<List<DataSet>> perWorker) {
-        int most = perWorker.map(List::size).collect().stream().mapToInt(Integer::intValue).max().orElse(0);
-        return (most + averagingFrequency - 1) / averagingFrequency;
+        network.getNetwork().incrementEpochCount();
+        return new Rounds(rounds, rounds);
     }
 
     @Override

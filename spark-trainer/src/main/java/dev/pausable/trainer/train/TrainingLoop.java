@@ -13,6 +13,7 @@ import dev.pausable.contract.TrainingJob;
 import dev.pausable.trainer.checkpoint.CheckpointCodec;
 import dev.pausable.trainer.checkpoint.CheckpointStore;
 import dev.pausable.trainer.checkpoint.TrainingState;
+import dev.pausable.trainer.data.Epoch;
 import dev.pausable.trainer.data.Seeds;
 import dev.pausable.trainer.data.Standardization;
 import dev.pausable.trainer.data.TrainingData;
@@ -130,7 +131,7 @@ public final class TrainingLoop {
             state = new TrainingState(TrainingState.FORMAT_VERSION, job.id().toString(), store.attempt(), 0, 0, 0, 0,
                     null, 0, 0, config.learningRate(), config.seed(), configHash, DL4J_VERSION);
         }
-        List<DataSet> validation = data.validationBatches(VALIDATION_BATCH, stats);
+        JavaRDD<DataSet> validation = data.validationBatches(VALIDATION_BATCH, stats);
         EarlyStopping stopping = new EarlyStopping(config.earlyStopPatience(), state.bestValLoss(), state.bestEpoch(),
                 state.patienceCounter());
 
@@ -144,7 +145,7 @@ public final class TrainingLoop {
             long started = System.nanoTime();
             OrderedParameterAveragingMaster master = masterFor(epoch);
             SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
-            JavaRDD<DataSet> batches = data.epochBatches(config.seed(), epoch, config.batchSize(), stats);
+            Epoch batches = data.epoch(config.seed(), epoch, config.batchSize(), config.averagingFrequency(), stats);
             TrainingState epochStart = state;
             int trained = epoch;
             OrderedParameterAveragingMaster.Rounds rounds = master.fitRounds(sparkNet, batches, fromRound,
@@ -155,7 +156,7 @@ public final class TrainingLoop {
             }
             long durationMs = (System.nanoTime() - started) / 1_000_000;
             double trainLoss = sparkNet.getScore();
-            double valLoss = validationLoss(net, validation);
+            double valLoss = ValidationLoss.of(sc, net, validation);
             double examplesTrained = data.trainCount() * rounds.fractionTrained(fromRound);
 
             stopping.record(epoch, valLoss);
@@ -330,17 +331,6 @@ public final class TrainingLoop {
                 .storageLevel(StorageLevel.MEMORY_ONLY())
                 .workerPrefetchNumBatches(0)
                 .rngSeed(rngSeed);
-    }
-
-    /** Mean loss over the validation split, scored on the driver's network (never the broadcast one). */
-    static double validationLoss(MultiLayerNetwork net, List<DataSet> batches) {
-        double sum = 0;
-        long examples = 0;
-        for (DataSet batch : batches) {
-            sum += net.score(batch, false) * batch.numExamples();
-            examples += batch.numExamples();
-        }
-        return sum / examples;
     }
 
     private StoredCheckpoint write(MultiLayerNetwork net, Standardization stats, TrainingState state,

@@ -77,7 +77,7 @@ class TrainerBenchmark {
         String uri = fx.queryString("SELECT uri FROM datasets WHERE id = ?", dataset);
         List<String> features = List.of("rss_0", "rss_1", "rss_2", "rss_3", "rss_4", "rss_5", "rss_6", "rss_7");
         TrainingData data = TrainingData.load(fx.spark, uri, features, List.of("x", "y"), config.seed(),
-                config.validationSplit(), config.workers());
+                config.validationSplit(), config.workers(), TrainingData.DEFAULT_CHUNK_BYTES);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(fx.spark.sparkContext());
         fx.spark.conf().set(TrainerSettings.CHECKPOINT_ROOT, "s3a://" + TrainerFixture.BUCKET + "/bench");
         CheckpointStore store = new CheckpointStore("s3a://" + TrainerFixture.BUCKET + "/bench",
@@ -136,10 +136,10 @@ class TrainerBenchmark {
         // Timed from the same point as ours: both start from the loaded rows.
         long started = System.nanoTime();
         Standardization stats = data.standardization();
-        JavaRDD<DataSet> batches = data.epochBatches(config.seed(), 1, config.batchSize(), stats)
-                .persist(StorageLevel.MEMORY_ONLY());
+        JavaRDD<DataSet> batches = data.epoch(config.seed(), 1, config.batchSize(), config.averagingFrequency(), stats)
+                .all().persist(StorageLevel.MEMORY_ONLY());
         batches.count();
-        List<DataSet> validation = data.validationBatches(1024, stats);
+        List<DataSet> validation = data.validationBatches(1024, stats).collect();
         MultiLayerNetwork net = ModelFactory.create(config, 8, 2, false);
         // Same settings as ours, but DL4J's own master, reused across epochs.
         ParameterAveragingTrainingMaster master = TrainingLoop.masterSettings(config, config.seed()).build();
