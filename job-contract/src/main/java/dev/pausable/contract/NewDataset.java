@@ -12,16 +12,17 @@ import java.util.function.Function;
  * A dataset to register, validated the same way whoever registers it: the API for an existing
  * dataset, the trainer for one it generated. Both insert it with {@link #INSERT}.
  */
-public record NewDataset(String name, String uri, Long numSamples, List<String> featureColumns,
+public record NewDataset(String name, String uri, DatasetFormat format, Long numSamples, List<String> featureColumns,
                          List<String> labelColumns, DatasetTask task) {
 
     /**
-     * Parameters in order: id, name, uri, num_samples, feature_columns (JSON), label_columns (JSON), task,
-     * created_by_job_id. Inserting the same id again does nothing (a retried transaction).
+     * Parameters in order: id, name, uri, format, num_samples, feature_columns (JSON), label_columns (JSON),
+     * task, created_by_job_id. Inserting the same id again does nothing (a retried transaction).
      */
     public static final String INSERT = """
-            INSERT INTO datasets (id, name, uri, num_samples, feature_columns, label_columns, task, created_by_job_id)
-            VALUES (?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?)
+            INSERT INTO datasets (id, name, uri, format, num_samples, feature_columns, label_columns, task,
+                                  created_by_job_id)
+            VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?)
             ON CONFLICT (id) DO NOTHING""";
 
     /** The id of the dataset a synthetic-data job registers: one per job, whichever attempt completes it. */
@@ -29,9 +30,9 @@ public record NewDataset(String name, String uri, Long numSamples, List<String> 
         return UUID.nameUUIDFromBytes(("pausable-generated-dataset:" + jobId).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Checks every field; {@code task} null means regression. Fields are named as in the API. */
-    public static NewDataset validated(String name, String uri, Long numSamples, List<String> featureColumns,
-                                       List<String> labelColumns, String task) {
+    /** Checks every field; {@code format} null means Parquet, {@code task} null regression. Fields are named as in the API. */
+    public static NewDataset validated(String name, String uri, String format, Long numSamples,
+                                       List<String> featureColumns, List<String> labelColumns, String task) {
         if (name == null || name.isBlank() || name.length() > 200) {
             throw new FieldException("name", "must be 1 to 200 characters");
         }
@@ -39,6 +40,12 @@ public record NewDataset(String name, String uri, Long numSamples, List<String> 
             throw new FieldException("uri", "is required");
         }
         StorageUris.requireSupported("uri", uri);
+        DatasetFormat parsedFormat;
+        try {
+            parsedFormat = format == null ? DatasetFormat.PARQUET : DatasetFormat.fromWire(format);
+        } catch (IllegalArgumentException e) {
+            throw new FieldException("format", "must be " + Wire.alternatives(DatasetFormat.values()));
+        }
         List<String> features = columns("feature_columns", featureColumns);
         List<String> labels = columns("label_columns", labelColumns);
         Set<String> overlap = new HashSet<>(features);
@@ -55,13 +62,13 @@ public record NewDataset(String name, String uri, Long numSamples, List<String> 
         } catch (IllegalArgumentException e) {
             throw new FieldException("task", "must be " + Wire.alternatives(DatasetTask.values()));
         }
-        return new NewDataset(name, uri, numSamples, features, labels, parsedTask);
+        return new NewDataset(name, uri, parsedFormat, numSamples, features, labels, parsedTask);
     }
 
     /** The parameters of {@link #INSERT}; {@code json} writes a list of column names as a JSON array. */
     public List<Object> insertParameters(UUID id, UUID createdByJobId, Function<List<String>, String> json) {
-        return Arrays.asList(id, name, uri, numSamples, json.apply(featureColumns), json.apply(labelColumns),
-                task.wire(), createdByJobId);
+        return Arrays.asList(id, name, uri, format.wire(), numSamples, json.apply(featureColumns),
+                json.apply(labelColumns), task.wire(), createdByJobId);
     }
 
     private static List<String> columns(String field, List<String> columns) {

@@ -87,6 +87,7 @@ public final class Rows {
                 rs.getObject("id", UUID.class),
                 rs.getString("name"),
                 rs.getString("uri"),
+                DatasetFormat.fromWire(rs.getString("format")),
                 nullableLong(rs, "num_samples"),
                 json.stringList(rs.getString("feature_columns")),
                 json.stringList(rs.getString("label_columns")),

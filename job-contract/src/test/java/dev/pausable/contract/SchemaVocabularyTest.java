@@ -51,6 +51,7 @@ class SchemaVocabularyTest {
         assertThat(checked("job_type")).containsExactlyElementsOf(Wire.names(List.of(JobType.values())));
         assertThat(checked("kind")).containsExactlyElementsOf(Wire.names(List.of(CheckpointKind.values())));
         assertThat(checked("task")).containsExactlyElementsOf(Wire.names(List.of(DatasetTask.values())));
+        assertThat(checked("format")).containsExactlyElementsOf(Wire.names(List.of(DatasetFormat.values())));
         assertThat(checked("event_type")).containsExactlyElementsOf(Wire.names(List.of(AuditKind.values())));
         assertThat(checked("pause_at")).containsExactlyElementsOf(Wire.names(List.of(PauseAt.values())));
     }

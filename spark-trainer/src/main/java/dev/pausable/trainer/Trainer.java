@@ -98,7 +98,7 @@ public final class Trainer {
         String uri = config.outputUri() != null
                 ? config.outputUri()
                 : requiredConf(TrainerSettings.DATASET_ROOT) + "/" + job.id();
-        NewDataset dataset = NewDataset.validated(config.datasetName(), uri, settings.numSamples(),
+        NewDataset dataset = NewDataset.validated(config.datasetName(), uri, null, settings.numSamples(),
                 SyntheticRssGenerator.featureColumns(settings.numReceivers()), SyntheticRssGenerator.labelColumns(),
                 null);
         log.info("Generating {} rows into {}", settings.numSamples(), uri);
@@ -158,7 +158,7 @@ public final class Trainer {
         CheckpointStore checkpoints = new CheckpointStore(requiredConf(TrainerSettings.CHECKPOINT_ROOT),
                 spark.sparkContext().hadoopConfiguration());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        TrainingData data = TrainingData.load(spark, dataset.uri(), dataset.featureColumns(),
+        TrainingData data = TrainingData.load(spark, dataset.uri(), dataset.format(), dataset.featureColumns(),
                 dataset.labelColumns(), config.seed(), config.validationSplit(), config.workers(),
                 Integer.parseInt(spark.conf().get(TrainerSettings.CHUNK_BYTES,
                         String.valueOf(TrainingData.DEFAULT_CHUNK_BYTES))));

@@ -40,6 +40,10 @@ class TrainingIT {
     }
 
     private static String config(int workers) {
+        return config(workers, dataset);
+    }
+
+    private static String config(int workers, UUID dataset) {
         return """
                 {"dataset_id": "%s", "epochs": %d, "batch_size": 32, "learning_rate": 0.01, "seed": 1234,
                  "workers": %d, "validation_split": 0.2, "hidden_layers": [16, 16], "optimizer": "adam",
@@ -250,6 +254,45 @@ class TrainingIT {
         assertThat(fx.queryString("SELECT error_message FROM training_jobs WHERE id = ?", job)).contains("SHA-256");
         assertThat(fx.queryString("SELECT count(*) FROM training_metrics WHERE job_id = ? AND attempt = ?", job,
                 attempt)).isEqualTo("0");
+    }
+
+    @Test
+    void theSameRowsWrittenAsCsvTrainExactlyAsTheirParquet() throws Exception {
+        String parquet = fx.queryString("SELECT uri FROM datasets WHERE id = ?", dataset);
+        String csv = parquet + "-as-csv";
+        fx.spark.read().parquet(parquet).write().option("header", true).csv(csv);
+        UUID csvDataset = UUID.randomUUID();
+        fx.update("""
+                INSERT INTO datasets (id, name, uri, format, feature_columns, label_columns, task)
+                SELECT ?, 'as csv', ?, 'csv', feature_columns, label_columns, task FROM datasets WHERE id = ?""",
+                csvDataset, csv, dataset);
+        UUID fromParquet = newJob(2);
+        UUID fromCsv = fx.insertJob("training", config(2, csvDataset), csvDataset, EPOCHS);
+
+        assertThat(run(fromParquet, 1, null)).isInstanceOf(Outcome.Completed.class);
+        assertThat(run(fromCsv, 1, null)).isInstanceOf(Outcome.Completed.class);
+
+        assertThat(valLosses(fromCsv)).hasSize(EPOCHS).isEqualTo(valLosses(fromParquet));
+        assertSameModel(checkpoint(fromCsv, "final", EPOCHS), checkpoint(fromParquet, "final", EPOCHS));
+    }
+
+    @Test
+    void aCsvValueThatIsNotANumberFailsTheJobNamingItsRowAndColumn() throws Exception {
+        Path directory = Files.createDirectories(Path.of("target", "csv-" + UUID.randomUUID()));
+        StringBuilder rows = new StringBuilder("id,a,b,x\n");
+        for (int id = 1; id <= 40; id++) {
+            rows.append(id).append(',').append(id * 0.5).append(',').append(id == 17 ? "n/a" : id * 1.5)
+                    .append(',').append(id * 2).append('\n');
+        }
+        Files.writeString(directory.resolve("part-0.csv"), rows);
+        UUID csvDataset = UUID.randomUUID();
+        fx.update("""
+                INSERT INTO datasets (id, name, uri, format, feature_columns, label_columns)
+                VALUES (?, 'bad csv', ?, 'csv', '["a", "b"]', '["x"]')""",
+                csvDataset, directory.toAbsolutePath().toUri().toString());
+        UUID job = fx.insertJob("training", config(1, csvDataset), csvDataset, EPOCHS);
+
+        assertThatThrownBy(() -> run(job, 1, null)).hasMessageContaining("Row 17 has no number in column 'b'");
     }
 
     @Test

@@ -304,6 +304,21 @@ class JobsApiIT extends ApiITBase {
     }
 
     @Test
+    void aDatasetIsParquetUnlessItSaysCsvAndAnyOtherFormatIsRefused() {
+        Http.Response csv = http.post("/v1/datasets", Http.json(java.util.Map.of("name", "csv", "uri",
+                "file:///data/rss.csv", "format", "csv", "feature_columns", List.of("a"), "label_columns", List.of("x"))));
+        assertThat(csv.status()).as(csv.raw()).isEqualTo(201);
+        assertThat(csv.body().get("format").asString()).isEqualTo("csv");
+        assertThat(http.get("/v1/datasets/" + registerDataset()).body().get("format").asString()).isEqualTo("parquet");
+
+        Http.Response orc = http.post("/v1/datasets", Http.json(java.util.Map.of("name", "orc", "uri",
+                "file:///data/rss.orc", "format", "orc", "feature_columns", List.of("a"), "label_columns", List.of("x"))));
+        assertField(orc, "format");
+        assertThat(orc.detail()).isEqualTo("Field 'format' must be 'parquet' or 'csv'");
+        assertThat(sql.sql("SELECT count(*) FROM datasets").query(Integer.class).single()).isEqualTo(2);
+    }
+
+    @Test
     void aJobsHistoryIsPagedWithItsTotal() {
         UUID job = createTrainingJob(registerDataset(), 5);
         for (String status : List.of("running", "pausing", "running", "cancelling", "cancelled")) {

@@ -1,5 +1,6 @@
 package dev.pausable.trainer.data;
 
+import dev.pausable.contract.DatasetFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -49,9 +50,13 @@ public final class TrainingData {
         this.nl = nl;
     }
 
-    public static TrainingData load(SparkSession spark, String uri, List<String> features, List<String> labels,
-                                    long seed, double validationSplit, int workers, int chunkBytes) {
-        Dataset<Row> frame = spark.read().parquet(uri);
+    public static TrainingData load(SparkSession spark, String uri, DatasetFormat format, List<String> features,
+                                    List<String> labels, long seed, double validationSplit, int workers,
+                                    int chunkBytes) {
+        // CSV values arrive as text and are cast like Parquet's numbers; a header row names the columns.
+        Dataset<Row> frame = format == DatasetFormat.CSV
+                ? spark.read().option("header", true).csv(uri)
+                : spark.read().parquet(uri);
         List<String> available = Arrays.asList(frame.columns());
         for (String column : concat(features, labels)) {
             if (!available.contains(column)) {
@@ -127,12 +132,21 @@ public final class TrainingData {
         double[] f = new double[nf];
         double[] l = new double[nl];
         for (int i = 0; i < nf; i++) {
-            f[i] = row.getDouble(offset + i);
+            f[i] = number(row, offset + i, id);
         }
         for (int i = 0; i < nl; i++) {
-            l[i] = row.getDouble(offset + nf + i);
+            l[i] = number(row, offset + nf + i, id);
         }
         return new Example(id, f, l);
+    }
+
+    /** An empty value, or one that is not a number (cast to null), fails the job naming the row and column. */
+    private static double number(Row row, int index, long id) {
+        if (row.isNullAt(index)) {
+            throw new IllegalArgumentException("Row " + id + " has no number in column '"
+                    + row.schema().fields()[index].name() + "'");
+        }
+        return row.getDouble(index);
     }
 
     public long trainCount() {

@@ -3,6 +3,7 @@ package dev.pausable.trainer.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
+import dev.pausable.contract.DatasetFormat;
 import dev.pausable.trainer.TrainerFixture;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +30,7 @@ class TrainingDataIT {
     }
 
     private static TrainingData load(int chunkBytes) {
-        return TrainingData.load(TrainerFixture.get().spark, uri, List.of("rss_0", "rss_1", "rss_2", "rss_3"),
+        return TrainingData.load(TrainerFixture.get().spark, uri, DatasetFormat.PARQUET, List.of("rss_0", "rss_1", "rss_2", "rss_3"),
                 List.of("x", "y"), SEED, 0.2, 2, chunkBytes);
     }
 

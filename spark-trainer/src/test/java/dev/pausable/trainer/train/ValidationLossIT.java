@@ -3,6 +3,7 @@ package dev.pausable.trainer.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.pausable.contract.DatasetFormat;
 import dev.pausable.trainer.Trainer;
 import dev.pausable.trainer.TrainerFixture;
 import dev.pausable.trainer.data.Standardization;
@@ -27,7 +28,7 @@ class ValidationLossIT {
         var config = Trainer.trainingConfig("""
                 {"dataset_id": "%s", "epochs": 1, "batch_size": 32, "learning_rate": 0.01, "seed": 3, "workers": 2,
                  "validation_split": 0.25, "hidden_layers": [8], "optimizer": "adam"}""".formatted(dataset));
-        TrainingData data = TrainingData.load(fx.spark, uri, List.of("rss_0", "rss_1", "rss_2", "rss_3"),
+        TrainingData data = TrainingData.load(fx.spark, uri, DatasetFormat.PARQUET, List.of("rss_0", "rss_1", "rss_2", "rss_3"),
                 List.of("x", "y"), 3, 0.25, 2, 1024);
         try {
             Standardization stats = data.standardization();
