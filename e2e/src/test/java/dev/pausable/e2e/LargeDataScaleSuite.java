@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class LargeDataScaleSuite {
 
-    private static final int ROWS = Integer.getInteger("scale.rows", 3_000_000);
+    private static final int ROWS = Integer.getInteger("scale.rows", 3_200_000);
     private static final int RECEIVERS = 64;
     private static final long DRIVER_MEMORY = 512L << 20;
     private static final Duration RUN = Duration.ofMinutes(Integer.getInteger("scale.minutes", 40));
