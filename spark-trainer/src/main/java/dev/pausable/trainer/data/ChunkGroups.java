@@ -7,9 +7,9 @@ import org.apache.spark.rdd.RDD;
 import scala.Option;
 
 /**
- * Coalesces chosen chunk partitions into one partition per worker, in the given order: output partition
- * {@code w} reads exactly the chunks {@code groups[w]}, one after the other (no shuffle; Spark still
- * schedules the task where those chunks are cached).
+ * Coalesces chosen chunk partitions into given groups, in the given order: output partition {@code g}
+ * reads exactly the chunks {@code groups[g]}, one after the other (no shuffle; Spark still schedules the
+ * task where those chunks are cached). A round groups each worker's chunks; validation, consecutive ones.
  */
 // scala.Serializable: CoalescedRDD checks for Scala's marker, not just java.io.Serializable.
 final class ChunkGroups implements PartitionCoalescer, scala.Serializable {
@@ -24,10 +24,10 @@ final class ChunkGroups implements PartitionCoalescer, scala.Serializable {
     public PartitionGroup[] coalesce(int maxPartitions, RDD<?> parent) {
         Partition[] partitions = parent.partitions();
         PartitionGroup[] result = new PartitionGroup[groups.length];
-        for (int w = 0; w < groups.length; w++) {
-            result[w] = new PartitionGroup(Option.empty());
-            for (int partition : groups[w]) {
-                result[w].partitions().$plus$eq(partitions[partition]);
+        for (int g = 0; g < groups.length; g++) {
+            result[g] = new PartitionGroup(Option.empty());
+            for (int partition : groups[g]) {
+                result[g].partitions().$plus$eq(partitions[partition]);
             }
         }
         return result;

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -14,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.dataset.DataSet;
+import scala.Option;
 import scala.Tuple2;
 
 /**
@@ -26,6 +28,8 @@ import scala.Tuple2;
  */
 public final class TrainingData {
 
+    /** Validation chunks scored by one task. */
+    static final int VALIDATION_CHUNKS_PER_TASK = 64;
     /** About this much raw data per chunk by default: what a round's task deserializes to take its minibatches. */
     public static final int DEFAULT_CHUNK_BYTES = 256 * 1024;
 
@@ -190,11 +194,22 @@ public final class TrainingData {
     }
 
     /**
-     * The validation split as standardized minibatches of {@code batchSize}: one partition per chunk, each
-     * in id order, so per-partition sums combined in partition order are the same on every run.
+     * The validation split as standardized minibatches of {@code batchSize}, each chunk in id order; a
+     * partition holds {@link #VALIDATION_CHUNKS_PER_TASK} consecutive chunks (a task per chunk would cost
+     * more than the scoring), a grouping fixed by the data alone, so per-partition sums combined in
+     * partition order are the same on every run.
      */
     public JavaRDD<DataSet> validationBatches(int batchSize, Standardization stats) {
-        return validation.mapPartitions(chunks -> inIdOrder(chunks, batchSize, stats), true);
+        int chunks = validation.getNumPartitions();
+        int[][] groups = new int[(chunks + VALIDATION_CHUNKS_PER_TASK - 1) / VALIDATION_CHUNKS_PER_TASK][];
+        for (int g = 0; g < groups.length; g++) {
+            int from = g * VALIDATION_CHUNKS_PER_TASK;
+            groups[g] = IntStream.range(from, Math.min(chunks, from + VALIDATION_CHUNKS_PER_TASK))
+                    .toArray();
+        }
+        return validation.rdd().coalesce(groups.length, false, Option.apply(new ChunkGroups(groups)), null)
+                .toJavaRDD()
+                .mapPartitions(grouped -> inIdOrder(grouped, batchSize, stats), true);
     }
 
     private static Iterator<DataSet> inIdOrder(Iterator<Chunk> chunks, int batchSize, Standardization stats) {

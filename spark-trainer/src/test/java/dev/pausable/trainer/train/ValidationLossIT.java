@@ -29,13 +29,13 @@ class ValidationLossIT {
                 {"dataset_id": "%s", "epochs": 1, "batch_size": 32, "learning_rate": 0.01, "seed": 3, "workers": 2,
                  "validation_split": 0.25, "hidden_layers": [8], "optimizer": "adam"}""".formatted(dataset));
         TrainingData data = TrainingData.load(fx.spark, uri, DatasetFormat.PARQUET, List.of("rss_0", "rss_1", "rss_2", "rss_3"),
-                List.of("x", "y"), 3, 0.25, 2, 1024);
+                List.of("x", "y"), 3, 0.25, 2, 128);
         try {
             Standardization stats = data.standardization();
             MultiLayerNetwork net = ModelFactory.create(config, 4, 2, false);
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(fx.spark.sparkContext());
             JavaRDD<DataSet> batches = data.validationBatches(100, stats);
-            assertThat(batches.getNumPartitions()).as("validation chunks, scored as tasks").isGreaterThan(10);
+            assertThat(batches.getNumPartitions()).as("two or three rows a chunk, 64 chunks a task").isGreaterThan(4);
 
             double onExecutors = ValidationLoss.of(sc, net, batches);
 
