@@ -4,6 +4,7 @@ import static dev.pausable.contract.ConfigChecks.orDefault;
 import static dev.pausable.contract.ConfigChecks.require;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -16,13 +17,15 @@ import java.util.UUID;
  * @param datasetId             required; a registered dataset
  * @param epochs                required; 1..10000
  * @param batchSize             required; 1..4096
- * @param learningRate          required; > 0, the initial rate of the schedule
+ * @param learningRate          required for the built-in model; > 0, the initial rate of the schedule
  * @param seed                  model init and data order; default: drawn at creation and stored
  * @param workers               parallel workers = data partitions; default 2 (1..256)
  * @param validationSplit       share of the rows held out for validation; default 0.2 (0.01..0.5)
- * @param hiddenLayers          units per hidden layer; default [64, 64] (1..16 layers of 1..4096)
- * @param optimizer             adam (default), sgd, nesterovs, rmsprop, adagrad
- * @param lrSchedule            default {"type": "none"}
+ * @param hiddenLayers          the built-in model's layers when {@code model} is not given (the API before
+ *                              {@code model}); normalized into {@code model.hidden_layers}
+ * @param model                 the network: default {"type": "mlp", "hidden_layers": [64, 64]}, see {@link Model}
+ * @param optimizer             the built-in model's: adam (default), sgd, nesterovs, rmsprop, adagrad
+ * @param lrSchedule            the built-in model's; default {"type": "none"}
  * @param earlyStopPatience     epochs without validation improvement before stopping; 0 (default) = off
  * @param averagingFrequency    minibatches per worker between parameter averaging; default 5 (1..1000)
  * @param checkpointEveryEpochs periodic checkpoint interval; 0 (default) = only pause and final checkpoints
@@ -42,6 +45,7 @@ public record TrainingConfig(
         Integer workers,
         Double validationSplit,
         List<Integer> hiddenLayers,
+        Model model,
         String optimizer,
         LrSchedule lrSchedule,
         Integer earlyStopPatience,
@@ -68,24 +72,30 @@ public record TrainingConfig(
         require("dataset_id", datasetId);
         ConfigChecks.range("epochs", require("epochs", epochs), 1, 10_000);
         ConfigChecks.range("batch_size", require("batch_size", batchSize), 1, 4096);
-        ConfigChecks.positive("learning_rate", require("learning_rate", learningRate));
+        Model network = model == null ? Model.mlp(layers("hidden_layers", hiddenLayers)) : model.normalized();
+        if (model != null && hiddenLayers != null) {
+            throw ConfigChecks.invalid("hidden_layers", "is given as model.hidden_layers when model is set");
+        }
+        Double rate = null;
+        String optimizer = null;
+        LrSchedule schedule = null;
+        if (network.builtIn()) {
+            rate = ConfigChecks.positive("learning_rate", require("learning_rate", learningRate));
+            optimizer = orDefault(this.optimizer, "adam");
+            if (!OPTIMIZERS.contains(optimizer)) {
+                throw ConfigChecks.invalid("optimizer", "must be one of " + OPTIMIZERS.stream().sorted().toList());
+            }
+            schedule = orDefault(lrSchedule, LrSchedule.NONE).normalized();
+        } else {
+            ownedByTheNetwork("learning_rate", learningRate);
+            ownedByTheNetwork("optimizer", this.optimizer);
+            ownedByTheNetwork("lr_schedule", lrSchedule);
+        }
         int workers = ConfigChecks.range("workers", orDefault(this.workers, 2), 1, 256);
         double split = orDefault(validationSplit, 0.2);
         if (!(split >= 0.01 && split <= 0.5)) {
             throw ConfigChecks.invalid("validation_split", "must be between 0.01 and 0.5");
         }
-        List<Integer> layers = orDefault(hiddenLayers, List.of(64, 64));
-        if (layers.isEmpty() || layers.size() > 16) {
-            throw ConfigChecks.invalid("hidden_layers", "must list 1 to 16 layer sizes");
-        }
-        for (int i = 0; i < layers.size(); i++) {
-            ConfigChecks.range("hidden_layers[" + i + "]", require("hidden_layers[" + i + "]", layers.get(i)), 1, 4096);
-        }
-        String optimizer = orDefault(this.optimizer, "adam");
-        if (!OPTIMIZERS.contains(optimizer)) {
-            throw ConfigChecks.invalid("optimizer", "must be one of " + OPTIMIZERS.stream().sorted().toList());
-        }
-        LrSchedule schedule = orDefault(lrSchedule, LrSchedule.NONE).normalized();
         int patience = ConfigChecks.range("early_stop_patience", orDefault(earlyStopPatience, 0), 0, 10_000);
         int averaging = ConfigChecks.range("averaging_frequency", orDefault(averagingFrequency, 5), 1, 1000);
         int checkpointEvery = ConfigChecks.range("checkpoint_every_epochs", orDefault(checkpointEveryEpochs, 0), 0, 10_000);
@@ -93,9 +103,102 @@ public record TrainingConfig(
                 0, 604_800);
         int keep = ConfigChecks.range("keep_checkpoints", orDefault(keepCheckpoints, 2), 1, 1000);
         int restarts = ConfigChecks.range("max_restarts", orDefault(maxRestarts, 3), 0, 100);
-        return new TrainingConfig(datasetId, epochs, batchSize, learningRate, orDefault(seed, generatedSeed), workers,
-                split, List.copyOf(layers), optimizer, schedule, patience, averaging, checkpointEvery, interval, keep,
+        return new TrainingConfig(datasetId, epochs, batchSize, rate, orDefault(seed, generatedSeed), workers,
+                split, null, network, optimizer, schedule, patience, averaging, checkpointEvery, interval, keep,
                 orDefault(keepBest, true), restarts);
+    }
+
+    /** This config training {@code network} instead. */
+    public TrainingConfig withModel(Model network) {
+        return new TrainingConfig(datasetId, epochs, batchSize, learningRate, seed, workers, validationSplit,
+                hiddenLayers, network, optimizer, lrSchedule, earlyStopPatience, averagingFrequency,
+                checkpointEveryEpochs, checkpointIntervalSeconds, keepCheckpoints, keepBest, maxRestarts);
+    }
+
+    /** A DL4J configuration carries its own updater and schedule: the job's fields for them are refused. */
+    private static void ownedByTheNetwork(String field, Object value) {
+        if (value != null) {
+            throw ConfigChecks.invalid(field, "is set by the network's own configuration (model type 'dl4j'); "
+                    + "remove it");
+        }
+    }
+
+    /** 1 to 16 hidden layers of 1 to 4096 units; default [64, 64]. */
+    private static List<Integer> layers(String field, List<Integer> given) {
+        List<Integer> layers = orDefault(given, List.of(64, 64));
+        if (layers.isEmpty() || layers.size() > 16) {
+            throw ConfigChecks.invalid(field, "must list 1 to 16 layer sizes");
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            String element = field + "[" + i + "]";
+            ConfigChecks.range(element, require(element, layers.get(i)), 1, 4096);
+        }
+        return List.copyOf(layers);
+    }
+
+    /**
+     * The network a job trains.
+     * <ul>
+     * <li>{@code {"type": "mlp", "hidden_layers": [64, 64]}}: the built-in network (dense ReLU layers and a
+     * regression or softmax head), trained with the job's {@code optimizer}, {@code learning_rate} and
+     * {@code lr_schedule}.</li>
+     * <li>{@code {"type": "dl4j", "configuration": {…}}}: the JSON of a DL4J {@code MultiLayerConfiguration}
+     * or {@code ComputationGraphConfiguration} ({@code toJson()}), or {@code "configuration_uri"}: such a file
+     * under the data roots, which the control plane reads when the job is created and stores as
+     * {@code configuration} (the job never changes when the file does). The network's updater and schedule
+     * are its own.</li>
+     * </ul>
+     * Whether a DL4J configuration fits the dataset is checked where DL4J is at hand (the control plane's
+     * network check, the trainer); here only its form.
+     */
+    public record Model(String type, List<Integer> hiddenLayers, Map<String, Object> configuration,
+                        String configurationUri) {
+
+        public static final String MLP = "mlp";
+        public static final String DL4J = "dl4j";
+
+        static Model mlp(List<Integer> hiddenLayers) {
+            return new Model(MLP, hiddenLayers, null, null);
+        }
+
+        public boolean builtIn() {
+            return MLP.equals(type);
+        }
+
+        Model normalized() {
+            String kind = require("model.type", type);
+            return switch (kind) {
+                case MLP -> {
+                    if (configuration != null || configurationUri != null) {
+                        throw ConfigChecks.invalid("model." + (configuration != null ? "configuration"
+                                : "configuration_uri"), "is only used by the 'dl4j' model");
+                    }
+                    yield mlp(layers("model.hidden_layers", hiddenLayers));
+                }
+                case DL4J -> {
+                    if (hiddenLayers != null) {
+                        throw ConfigChecks.invalid("model.hidden_layers", "is only used by the 'mlp' model; a 'dl4j' "
+                                + "model's layers are in its configuration");
+                    }
+                    if (configuration == null && configurationUri == null) {
+                        throw ConfigChecks.invalid("model.configuration", "is required (or configuration_uri)");
+                    }
+                    if (configuration != null && configuration.isEmpty()) {
+                        throw ConfigChecks.invalid("model.configuration", "is empty");
+                    }
+                    if (configurationUri != null) {
+                        StorageUris.requireSupported("config.model.configuration_uri", configurationUri);
+                    }
+                    yield this;
+                }
+                default -> throw ConfigChecks.invalid("model.type", "must be one of [dl4j, mlp]");
+            };
+        }
+
+        /** This model with {@code configuration} as read from its {@code configuration_uri}. */
+        public Model withConfiguration(Map<String, Object> read) {
+            return new Model(type, hiddenLayers, read, configurationUri);
+        }
     }
 
     /**

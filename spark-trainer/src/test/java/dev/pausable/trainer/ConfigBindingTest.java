@@ -31,7 +31,7 @@ class ConfigBindingTest {
 
     /** Every field away from its default, so a dropped field cannot pass by accident. */
     private static final TrainingConfig CONFIG = new TrainingConfig(UUID.randomUUID(), 7, 48, 0.003, 4242L, 3, 0.25,
-            List.of(12, 6), "rmsprop", new TrainingConfig.LrSchedule("step", 0.5, 3), 4, 9, 2, 120, 3, false, 7).normalized(1);
+            List.of(12, 6), null, "rmsprop", new TrainingConfig.LrSchedule("step", 0.5, 3), 4, 9, 2, 120, 3, false, 7).normalized(1);
 
     @Test
     void everyContractFieldReachesTheTrainer() throws IOException {
@@ -39,7 +39,8 @@ class ConfigBindingTest {
         ObjectNode json = (ObjectNode) STORED.readTree(stored);
         for (RecordComponent field : TrainingConfig.class.getRecordComponents()) {
             String key = PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(field.getName());
-            assertThat(json.has(key)).as("stored config has " + key).isTrue();
+            // The old field's layers are stored in the model.
+            assertThat(json.has(key)).as("stored config has " + key).isEqualTo(!key.equals("hidden_layers"));
         }
         assertThat(Trainer.trainingConfig(stored)).isEqualTo(CONFIG);
     }
@@ -52,7 +53,28 @@ class ConfigBindingTest {
         TrainingConfig read = Trainer.trainingConfig(older.toString());
         assertThat(read.checkpointEveryEpochs()).isZero();
         assertThat(read.averagingFrequency()).isEqualTo(5);
-        assertThat(read.hiddenLayers()).isEqualTo(CONFIG.hiddenLayers());
+        assertThat(read.model()).isEqualTo(CONFIG.model());
+    }
+
+    @Test
+    void aConfigStoredBeforeModelsTrainsTheSameBuiltInNetwork() throws IOException {
+        ObjectNode older = STORED.valueToTree(CONFIG);
+        older.remove("model");
+        older.putArray("hidden_layers").add(12).add(6);
+        assertThat(Trainer.trainingConfig(older.toString())).isEqualTo(CONFIG);
+        assertThat(CONFIG.model()).isEqualTo(new TrainingConfig.Model("mlp", List.of(12, 6), null, null));
+    }
+
+    @Test
+    void aDl4jConfigurationArrivesAsTheJsonObjectTheControlPlaneStored() throws IOException {
+        ObjectNode dl4j = STORED.valueToTree(CONFIG);
+        dl4j.remove(List.of("learning_rate", "optimizer", "lr_schedule"));
+        ObjectNode model = dl4j.putObject("model").put("type", "dl4j");
+        model.putObject("configuration").put("backpropType", "Standard").putArray("confs").addObject()
+                .putObject("layer").put("nin", 3).put("@class", "org.deeplearning4j.nn.conf.layers.OutputLayer");
+        TrainingConfig read = Trainer.trainingConfig(dl4j.toString());
+        assertThat((Object) STORED.valueToTree(read.model().configuration())).isEqualTo(model.get("configuration"));
+        assertThat(read.learningRate()).isNull();
     }
 
     @Test

@@ -24,10 +24,6 @@ public class DatasetRepository {
         this.map = (rs, n) -> Rows.dataset(rs, json);
     }
 
-    public boolean exists(UUID id) {
-        return jdbc.sql("SELECT count(*) FROM datasets WHERE id = :id").param("id", id).query(Long.class).single() > 0;
-    }
-
     public Optional<Dataset> find(UUID id) {
         return jdbc.sql("SELECT * FROM datasets WHERE id = :id").param("id", id).query(map).optional();
     }

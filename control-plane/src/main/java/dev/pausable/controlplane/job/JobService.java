@@ -2,6 +2,7 @@ package dev.pausable.controlplane.job;
 
 import dev.pausable.contract.Checkpoint;
 import dev.pausable.contract.CommittedCheckpoint;
+import dev.pausable.contract.Dataset;
 import dev.pausable.contract.DesiredState;
 import dev.pausable.contract.JobStatus;
 import dev.pausable.contract.JobType;
@@ -52,12 +53,14 @@ public class JobService {
     private final ApplicationEventPublisher events;
     private final CheckpointObjects objects;
     private final DataRoots roots;
+    private final NetworkCheck networks;
     private final SecureRandom seeds = new SecureRandom();
 
     JobService(JobRepository jobs, DatasetRepository datasets, JobConfigs configs, SparkOverrides sparkOverrides,
-               ApplicationEventPublisher events, CheckpointObjects objects, DataRoots roots) {
+               ApplicationEventPublisher events, CheckpointObjects objects, DataRoots roots, NetworkCheck networks) {
         this.objects = objects;
         this.roots = roots;
+        this.networks = networks;
         this.jobs = jobs;
         this.datasets = datasets;
         this.configs = configs;
@@ -93,12 +96,11 @@ public class JobService {
         String submissionId = SubmissionTag.of(id, 1);
         jobs.auditAs(caller.name(), null);
         if (type == JobType.TRAINING) {
-            TrainingConfig config = InvalidFieldException.checking(
+            TrainingConfig bound = InvalidFieldException.checking(
                     () -> configs.bind(rawConfig, TrainingConfig.class).normalized(generatedSeed));
-            if (!datasets.exists(config.datasetId())) {
-                throw new InvalidFieldException("config.dataset_id", "names no registered dataset ('"
-                        + config.datasetId() + "')");
-            }
+            Dataset dataset = datasets.find(bound.datasetId()).orElseThrow(() -> new InvalidFieldException(
+                    "config.dataset_id", "names no registered dataset ('" + bound.datasetId() + "')"));
+            TrainingConfig config = networks.resolve(bound, dataset);
             jobs.insert(id, jobName, type, configs.write(config), config.datasetId(), config.epochs(),
                     submissionId, sparkConf, caller.name(), jobPriority);
         } else {

@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 /**
  * The control plane's view of the checkpoint objects the trainers write ({@code s3a://bucket/key} or
  * {@code file:///path}): whether one exists and how big it is (before a resume is accepted), and deleting
- * one (after its row says so). For S3 it uses the endpoint, path style and credentials the Spark
+ * one (after its row says so); and reading a small object under the data roots (a job's network
+ * configuration). For S3 it uses the endpoint, path style and credentials the Spark
  * settings give s3a (credentials otherwise from the environment, as s3a takes them).
  */
 @Component
@@ -71,6 +72,41 @@ public class CheckpointObjects implements DisposableBean {
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The object's bytes, or empty when there is no such object; an object over {@code maxBytes} is refused
+     * unread. Fails when the store cannot be asked.
+     */
+    public Optional<byte[]> read(String uri, long maxBytes) {
+        Optional<Long> size = size(uri);
+        if (size.isEmpty()) {
+            return Optional.empty();
+        }
+        if (size.get() > maxBytes) {
+            throw new ObjectTooLargeException(size.get(), maxBytes);
+        }
+        URI parsed = URI.create(uri);
+        try {
+            return Optional.of(switch (parsed.getScheme()) {
+                case "file" -> Files.readAllBytes(Path.of(parsed));
+                case "s3a", "s3" -> s3().getObjectAsBytes(r -> r.bucket(parsed.getHost()).key(key(parsed)))
+                        .asByteArray();
+                default -> throw new IllegalArgumentException("No object store for " + uri);
+            });
+        } catch (NoSuchFileException | NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An object {@link #read} would not read: larger than the caller takes. */
+    public static final class ObjectTooLargeException extends RuntimeException {
+
+        public ObjectTooLargeException(long size, long maxBytes) {
+            super("is " + size + " bytes; at most " + maxBytes + " are read");
         }
     }
 

@@ -28,7 +28,8 @@ class JobConfigsTest {
         assertThat(config.seed()).isEqualTo(99);
         assertThat(config.workers()).isEqualTo(2);
         assertThat(config.validationSplit()).isEqualTo(0.2);
-        assertThat(config.hiddenLayers()).isEqualTo(List.of(64, 64));
+        assertThat(config.model()).isEqualTo(new TrainingConfig.Model("mlp", List.of(64, 64), null, null));
+        assertThat(config.hiddenLayers()).isNull();
         assertThat(config.optimizer()).isEqualTo("adam");
         assertThat(config.lrSchedule().type()).isEqualTo("none");
         assertThat(config.earlyStopPatience()).isZero();

@@ -49,7 +49,7 @@ class JobsApiIT extends ApiITBase {
         JsonNode config = job.get("config");
         assertThat(config.get("workers").asInt()).isEqualTo(2);
         assertThat(config.get("validation_split").asDouble()).isEqualTo(0.2);
-        assertThat(config.get("hidden_layers").toString()).isEqualTo("[64,64]");
+        assertThat(config.get("model").toString()).isEqualTo("{\"type\":\"mlp\",\"hidden_layers\":[64,64]}");
         assertThat(config.get("optimizer").asString()).isEqualTo("adam");
         assertThat(config.get("lr_schedule").get("type").asString()).isEqualTo("none");
         assertThat(config.get("early_stop_patience").asInt()).isZero();
@@ -98,6 +98,9 @@ class JobsApiIT extends ApiITBase {
                 Arguments.of("\"validation_split\": 0.9", "config.validation_split"),
                 Arguments.of("\"hidden_layers\": []", "config.hidden_layers"),
                 Arguments.of("\"hidden_layers\": [8, 0]", "config.hidden_layers[1]"),
+                Arguments.of("\"model\": {\"type\": \"mlp\", \"hidden_layers\": [0]}", "config.model.hidden_layers[0]"),
+                Arguments.of("\"model\": {\"type\": \"mlp\", \"dropout\": 0.5}", "config.model.dropout"),
+                Arguments.of("\"model\": {\"type\": \"dl4j\", \"configuration\": 3}", "config.model.configuration"),
                 Arguments.of("\"optimizer\": \"lbfgs\"", "config.optimizer"),
                 Arguments.of("\"lr_schedule\": {\"type\": \"cosine\"}", "config.lr_schedule.type"),
                 Arguments.of("\"lr_schedule\": {\"type\": \"step\", \"gamma\": 0.5}", "config.lr_schedule.step_epochs"),
@@ -670,10 +673,6 @@ class JobsApiIT extends ApiITBase {
 
         assertThat(http.get(JOBS + "/" + job + "/events").body().get("events").size()).isGreaterThanOrEqualTo(2);
         assertProblem(http.get(JOBS + "/" + UUID.randomUUID() + "/metrics"), 404);
-    }
-
-    private long countJobs() {
-        return sql.sql("SELECT count(*) FROM training_jobs").query(Long.class).single();
     }
 
     private static List<String> ids(JsonNode page) {

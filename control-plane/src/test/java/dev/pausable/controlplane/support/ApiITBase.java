@@ -88,6 +88,10 @@ public abstract class ApiITBase {
         return environment.getRequiredProperty("local.server.port", Integer.class);
     }
 
+    protected long countJobs() {
+        return sql.sql("SELECT count(*) FROM training_jobs").query(Long.class).single();
+    }
+
     protected UUID registerDataset() {
         Http.Response response = http.post("/v1/datasets", Http.json(Map.of(
                 "name", "rss-small",

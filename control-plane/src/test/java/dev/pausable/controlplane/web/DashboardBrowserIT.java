@@ -407,10 +407,6 @@ class DashboardBrowserIT extends ApiITBase {
         return Boolean.TRUE.equals(browser.executeScript("return window.__notReloaded === true"));
     }
 
-    private long countJobs() {
-        return sql.sql("SELECT count(*) FROM training_jobs").query(Long.class).single();
-    }
-
     private int eventCount(UUID job, String type) {
         return sql.sql("SELECT count(*) FROM job_events WHERE job_id = :id AND event_type = :type")
                 .param("id", job).param("type", type).query(Integer.class).single();

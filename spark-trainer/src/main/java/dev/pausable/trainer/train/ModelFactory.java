@@ -1,5 +1,6 @@
 package dev.pausable.trainer.train;
 
+import dev.pausable.contract.FieldException;
 import dev.pausable.contract.TrainingConfig;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -28,13 +29,17 @@ public final class ModelFactory {
     }
 
     public static MultiLayerNetwork create(TrainingConfig config, int inputs, int outputs, boolean classification) {
+        if (!config.model().builtIn()) {
+            throw new FieldException("config.model.type", "'" + config.model().type() + "' is not trained by this "
+                    + "trainer yet");
+        }
         NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
                 .seed(config.seed())
                 .weightInit(WeightInit.XAVIER)
                 .updater(updater(config))
                 .list();
         int previous = inputs;
-        List<Integer> hidden = config.hiddenLayers();
+        List<Integer> hidden = config.model().hiddenLayers();
         for (int i = 0; i < hidden.size(); i++) {
             layers.layer(i, new DenseLayer.Builder().nIn(previous).nOut(hidden.get(i))
                     .activation(Activation.RELU).build());

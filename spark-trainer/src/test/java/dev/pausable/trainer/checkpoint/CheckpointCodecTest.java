@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
 class CheckpointCodecTest {
 
     private static final TrainingConfig CONFIG = new TrainingConfig(UUID.randomUUID(), 4, 8, 0.01, 3L, 1, 0.2,
-            List.of(5), "adam", new TrainingConfig.LrSchedule("exponential", 0.9, null), 2, 1, 0, 0, 2, true, 3);
+            List.of(5), null, "adam", new TrainingConfig.LrSchedule("exponential", 0.9, null), 2, 1, 0, 0, 2, true, 3)
+            .normalized(1);
 
     @Test
     void roundTripsWeightsUpdaterCountersNormalizerAndState() throws Exception {
