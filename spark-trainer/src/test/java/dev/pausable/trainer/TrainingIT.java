@@ -7,18 +7,13 @@ import dev.pausable.contract.TrainerCommand;
 import dev.pausable.contract.TrainerSettings;
 import dev.pausable.trainer.checkpoint.CheckpointCodec;
 import dev.pausable.trainer.checkpoint.CheckpointMismatchException;
-import dev.pausable.trainer.checkpoint.TrainingState;
 import dev.pausable.trainer.train.Outcome;
 import dev.pausable.trainer.train.Preemption;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,11 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The trainer on Spark local[2] against real PostgreSQL: train to completion, pause at an epoch
  * boundary, resume from the verified checkpoint, and finish bit-identical to an uninterrupted run.
  */
-class TrainingIT {
+class TrainingIT extends TrainingRuns {
 
-    private static final int EPOCHS = 5;
     private static UUID dataset;
-    private final TrainerFixture fx = TrainerFixture.get();
 
     @BeforeAll
     static void generateDataset() {
@@ -52,64 +45,9 @@ class TrainingIT {
                 .formatted(dataset, EPOCHS, workers);
     }
 
-    private UUID newJob(int workers) {
+    @Override
+    protected UUID newJob(int workers) {
         return fx.insertJob("training", config(workers), dataset, EPOCHS);
-    }
-
-    private Outcome run(UUID job, int attempt, String checkpoint) throws IOException {
-        return new Trainer(fx.spark, fx.store(job, attempt)).run(new TrainerCommand(job, attempt, checkpoint));
-    }
-
-    private String status(UUID job) {
-        return fx.queryString("SELECT status FROM training_jobs WHERE id = ?", job);
-    }
-
-    private List<String> valLosses(UUID job) {
-        return fx.queryStrings("SELECT epoch || ':' || val_loss FROM training_metrics WHERE job_id = ? ORDER BY epoch",
-                job);
-    }
-
-    /** Each epoch once, as recorded by the latest attempt that trained it. */
-    private List<String> latestValLosses(UUID job) {
-        return fx.queryStrings("SELECT epoch || ':' || val_loss FROM (SELECT DISTINCT ON (epoch) epoch, val_loss"
-                + " FROM training_metrics WHERE job_id = ? ORDER BY epoch, attempt DESC) latest ORDER BY epoch", job);
-    }
-
-    private CheckpointCodec.Restored load(String uri) throws IOException {
-        return CheckpointCodec.decode(Files.readAllBytes(Path.of(URI.create(uri))));
-    }
-
-    private CheckpointCodec.Restored checkpoint(UUID job, String kind, int epoch) throws IOException {
-        return load(fx.queryString("SELECT uri FROM checkpoints WHERE job_id = ? AND kind = ? AND epoch = ?"
-                + " ORDER BY id DESC LIMIT 1", job, kind, epoch));
-    }
-
-    /** Pauses after {@code pauseEpoch}, resumes as the control plane would, returns the resumed outcome. */
-    private Outcome pauseAndResume(UUID job, int attempt, int pauseEpoch) throws IOException {
-        fx.pauseWhenEpochRecorded(job, pauseEpoch);
-        Outcome paused = run(job, attempt, fx.queryString(
-                "SELECT pause_checkpoint_path FROM training_jobs WHERE id = ?", job));
-        fx.clearPauseTriggers(job);
-        assertThat(paused).isEqualTo(new Outcome.Paused(pauseEpoch,
-                fx.queryString("SELECT pause_checkpoint_path FROM training_jobs WHERE id = ?", job)));
-        assertThat(status(job)).isEqualTo("paused");
-        return paused;
-    }
-
-    /** Pauses {@code round} rounds into the epoch after {@code epoch}, as a pause asked for at a round would. */
-    private String pauseAtRound(UUID job, int attempt, int epoch, int round) throws IOException {
-        fx.pauseWhenRoundRecorded(job, epoch, round);
-        Outcome paused = run(job, attempt, fx.queryString(
-                "SELECT pause_checkpoint_path FROM training_jobs WHERE id = ?", job));
-        fx.clearPauseTriggers(job);
-        String uri = fx.queryString("SELECT pause_checkpoint_path FROM training_jobs WHERE id = ?", job);
-        assertThat(paused).isEqualTo(new Outcome.Paused(epoch, uri));
-        assertThat(fx.queryStrings("SELECT status || ' ' || current_epoch || ' ' || current_round || ' '"
-                + " || pause_checkpoint_epoch || ' ' || pause_checkpoint_round FROM training_jobs WHERE id = ?", job))
-                .containsExactly("paused " + epoch + " " + round + " " + epoch + " " + round);
-        assertThat(fx.queryStrings("SELECT epoch || ' ' || round FROM checkpoints WHERE uri = ?", uri))
-                .containsExactly(epoch + " " + round);
-        return uri;
     }
 
     @Test
@@ -135,36 +73,14 @@ class TrainingIT {
 
         CheckpointCodec.Restored model = load(((Outcome.Completed) outcome).modelUri());
         assertThat(model.state().lastCompletedEpoch()).isEqualTo(EPOCHS);
-        assertThat(model.network().getLayerWiseConfigurations().getEpochCount()).isEqualTo(EPOCHS);
+        assertThat(model.network().epochCount()).isEqualTo(EPOCHS);
         assertThat(model.normalizer().getMean().length()).isEqualTo(6);
     }
 
     @ParameterizedTest(name = "{0} workers")
     @ValueSource(ints = {1, 2, 3})
     void aPausedAndResumedRunIsBitIdenticalToAnUninterruptedOne(int workers) throws Exception {
-        UUID straight = newJob(workers);
-        run(straight, 1, null);
-
-        UUID interrupted = newJob(workers);
-        pauseAndResume(interrupted, 1, 2);
-        String checkpointUri = fx.queryString("SELECT pause_checkpoint_path FROM training_jobs WHERE id = ?",
-                interrupted);
-        CheckpointCodec.Restored atPause = load(checkpointUri);
-        assertRestoresEverything(atPause, checkpoint(straight, "periodic", 2));
-
-        int attempt = fx.resume(interrupted);
-        Outcome resumed = run(interrupted, attempt, checkpointUri);
-
-        assertThat(resumed).isInstanceOf(Outcome.Completed.class);
-        assertThat(valLosses(interrupted)).isEqualTo(valLosses(straight));
-        assertThat(fx.queryStrings("SELECT DISTINCT attempt FROM training_metrics WHERE job_id = ? AND epoch > 2",
-                interrupted)).containsExactly("2");
-        assertSameModel(checkpoint(interrupted, "final", EPOCHS), checkpoint(straight, "final", EPOCHS));
-        // Once the first resumed epoch is committed, the pause checkpoint is released.
-        assertThat(fx.queryString("SELECT pause_checkpoint_path FROM training_jobs WHERE id = ?", interrupted)).isNull();
-        assertThat(Path.of(URI.create(checkpointUri))).doesNotExist();
-        assertThat(fx.queryString("SELECT deleted_at IS NOT NULL FROM checkpoints WHERE uri = ?", checkpointUri))
-                .isEqualTo("t");
+        pauseAtAnEpochResumeAndCompareWithATwin(workers);
     }
 
     /**
@@ -332,32 +248,6 @@ class TrainingIT {
         }
     }
 
-    private void pauseWithinAnEpochResumeAndCompareWithATwin(int workers) throws Exception {
-        UUID straight = newJob(workers);
-        run(straight, 1, null);
-
-        UUID interrupted = newJob(workers);
-        String uri = pauseAtRound(interrupted, 1, 2, 4);
-        CheckpointCodec.Restored atPause = load(uri);
-        assertThat(atPause.state().lastCompletedEpoch()).isEqualTo(2);
-        assertThat(atPause.state().roundsCompleted()).isEqualTo(4);
-        assertThat(atPause.network().getLayerWiseConfigurations().getEpochCount())
-                .as("DL4J's epoch count moves on only with a whole epoch").isEqualTo(2);
-        assertThat(fx.queryString("SELECT count(*) FROM training_metrics WHERE job_id = ? AND epoch = 3",
-                interrupted)).isEqualTo("0");
-
-        int attempt = fx.resume(interrupted);
-        assertThat(run(interrupted, attempt, uri)).isInstanceOf(Outcome.Completed.class);
-
-        assertThat(valLosses(interrupted)).isEqualTo(valLosses(straight));
-        assertThat(fx.queryStrings("SELECT learning_rate FROM training_metrics WHERE job_id = ? ORDER BY epoch",
-                interrupted)).isEqualTo(fx.queryStrings(
-                "SELECT learning_rate FROM training_metrics WHERE job_id = ? ORDER BY epoch", straight));
-        assertSameModel(checkpoint(interrupted, "final", EPOCHS), checkpoint(straight, "final", EPOCHS));
-        assertThat(fx.queryStrings("SELECT reason FROM job_events WHERE job_id = ? AND event_type = 'status'"
-                + " AND to_value = 'paused'", interrupted)).containsExactly("paused at epoch 2, round 4");
-    }
-
     @Test
     void threePausesWithinEpochsOneOfThemTwiceInTheSameEpochEndWhereAnUninterruptedRunEnds() throws Exception {
         UUID straight = newJob(2);
@@ -426,39 +316,4 @@ class TrainingIT {
                 .containsExactly("cancelled at epoch 1, round 3");
     }
 
-    private static void assertRestoresEverything(CheckpointCodec.Restored paused, CheckpointCodec.Restored reference) {
-        assertSameModel(paused, reference);
-        TrainingState a = paused.state();
-        TrainingState b = reference.state();
-        assertThat(a.lastCompletedEpoch()).as("epoch counter").isEqualTo(b.lastCompletedEpoch()).isEqualTo(2);
-        assertThat(a.epochCount()).as("DL4J epoch count (schedule position)").isEqualTo(b.epochCount()).isEqualTo(2);
-        assertThat(a.iterationCount()).as("iteration count").isEqualTo(b.iterationCount()).isPositive();
-        assertThat(a.learningRate()).as("learning rate").isEqualTo(b.learningRate());
-        assertThat(a.bestValLoss()).as("best validation loss").isEqualTo(b.bestValLoss());
-        assertThat(a.bestEpoch()).as("best epoch").isEqualTo(b.bestEpoch());
-        assertThat(a.patienceCounter()).as("early-stopping patience counter").isEqualTo(b.patienceCounter());
-        assertThat(paused.normalizer().getMean().toDoubleVector()).isEqualTo(reference.normalizer().getMean()
-                .toDoubleVector());
-    }
-
-    private static void assertSameModel(CheckpointCodec.Restored a, CheckpointCodec.Restored b) {
-        MultiLayerNetwork x = a.network();
-        MultiLayerNetwork y = b.network();
-        assertThat(sha(x.params().toFloatVector())).as("weights, bit for bit").isEqualTo(sha(y.params().toFloatVector()));
-        assertThat(sha(x.getUpdater().getStateViewArray().toFloatVector())).as("updater state, bit for bit")
-                .isEqualTo(sha(y.getUpdater().getStateViewArray().toFloatVector()));
-    }
-
-    private static String sha(float[] values) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (float v : values) {
-                int bits = Float.floatToRawIntBits(v);
-                digest.update(new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits});
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -2,6 +2,7 @@ package dev.pausable.trainer.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.pausable.trainer.train.Network;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.BufferedOutputStream;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
@@ -23,7 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The checkpoint format: a DL4J {@link ModelSerializer} zip written with the updater state and the
  * normalizer, plus our own {@value #STATE_ENTRY}. Any ModelSerializer reader can load the model
- * from it; our reader also restores the training state.
+ * from it ({@code restoreMultiLayerNetwork} or, for a graph, {@code restoreComputationGraph}); our reader
+ * also restores the training state.
  */
 public final class CheckpointCodec {
 
@@ -34,7 +35,7 @@ public final class CheckpointCodec {
     private CheckpointCodec() {
     }
 
-    public record Restored(MultiLayerNetwork network, NormalizerStandardize normalizer, TrainingState state) {
+    public record Restored(Network network, NormalizerStandardize normalizer, TrainingState state) {
     }
 
     /**
@@ -43,15 +44,15 @@ public final class CheckpointCodec {
      * ModelSerializer's own writer cannot be used under Spark 3.5: it closes its zip stream twice,
      * and the second close fails with Spark's commons-io ("flush() failed: stream is closed").
      */
-    public static byte[] encode(MultiLayerNetwork network, NormalizerStandardize normalizer, TrainingState state)
+    public static byte[] encode(Network network, NormalizerStandardize normalizer, TrainingState state)
             throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.putNextEntry(new ZipEntry(ModelSerializer.CONFIGURATION_JSON));
-            zip.write(network.getLayerWiseConfigurations().toJson().getBytes(StandardCharsets.UTF_8));
+            zip.write(network.configurationJson().getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
             writeArray(zip, ModelSerializer.COEFFICIENTS_BIN, network.params());
-            INDArray updaterState = network.getUpdater().getStateViewArray();
+            INDArray updaterState = network.updaterState();
             if (updaterState != null && updaterState.length() > 0) {
                 writeArray(zip, ModelSerializer.UPDATER_BIN, updaterState);
             }
@@ -92,17 +93,22 @@ public final class CheckpointCodec {
     }
 
     public static Restored decode(byte[] checkpoint) throws IOException {
-        MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(checkpoint), true);
-        NormalizerStandardize normalizer = ModelSerializer.restoreNormalizerFromInputStream(
-                new ByteArrayInputStream(checkpoint));
         TrainingState state = null;
+        boolean graph = false;
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(checkpoint))) {
             for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
                 if (STATE_ENTRY.equals(entry.getName())) {
                     state = JSON.readValue(new String(in.readAllBytes(), StandardCharsets.UTF_8), TrainingState.class);
+                } else if (ModelSerializer.CONFIGURATION_JSON.equals(entry.getName())) {
+                    graph = JSON.readTree(in.readAllBytes()).has("vertices");
                 }
             }
         }
+        Network network = graph
+                ? new Network.Graph(ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(checkpoint), true))
+                : new Network.Stack(ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(checkpoint), true));
+        NormalizerStandardize normalizer = ModelSerializer.restoreNormalizerFromInputStream(
+                new ByteArrayInputStream(checkpoint));
         if (state == null || normalizer == null) {
             throw new IOException("Checkpoint lacks " + (state == null ? STATE_ENTRY : "the normalizer"));
         }

@@ -1,7 +1,10 @@
 package dev.pausable.trainer.train;
 
-import dev.pausable.contract.FieldException;
+import dev.pausable.contract.Dataset;
+import dev.pausable.contract.DatasetTask;
 import dev.pausable.contract.TrainingConfig;
+import dev.pausable.networks.DataShape;
+import dev.pausable.networks.NetworkConfiguration;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -22,17 +25,27 @@ import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.schedule.StepSchedule;
 
-/** The network a job's config describes: dense ReLU layers, and a regression or softmax head. */
+/**
+ * The network a job's config describes: the built-in one (dense ReLU layers, and a regression or softmax
+ * head) or the job's own DL4J configuration, checked against the dataset again as the control plane did.
+ */
 public final class ModelFactory {
 
     private ModelFactory() {
     }
 
-    public static MultiLayerNetwork create(TrainingConfig config, int inputs, int outputs, boolean classification) {
-        if (!config.model().builtIn()) {
-            throw new FieldException("config.model.type", "'" + config.model().type() + "' is not trained by this "
-                    + "trainer yet");
+    public static Network create(TrainingConfig config, Dataset dataset) {
+        TrainingConfig.Model model = config.model();
+        if (model.builtIn()) {
+            return new Network.Stack(create(config, dataset.featureColumns().size(), dataset.labelColumns().size(),
+                    dataset.task() == DatasetTask.CLASSIFICATION));
         }
+        return Network.of(NetworkConfiguration.check("config.model.configuration", model.configuration(),
+                DataShape.of(dataset)));
+    }
+
+    /** The built-in network. */
+    public static MultiLayerNetwork create(TrainingConfig config, int inputs, int outputs, boolean classification) {
         NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
                 .seed(config.seed())
                 .weightInit(WeightInit.XAVIER)
@@ -58,7 +71,7 @@ public final class ModelFactory {
     }
 
     /** The learning-rate schedule over epochs (DL4J keeps the epoch counter in the configuration). */
-    public static ISchedule schedule(TrainingConfig config) {
+    private static ISchedule schedule(TrainingConfig config) {
         TrainingConfig.LrSchedule s = config.lrSchedule();
         String type = s == null || s.type() == null ? "none" : s.type();
         return switch (type) {
@@ -67,12 +80,6 @@ public final class ModelFactory {
             case "exponential" -> new ExponentialSchedule(ScheduleType.EPOCH, config.learningRate(), s.gamma());
             default -> throw new IllegalArgumentException("Unknown lr_schedule type '" + type + "'");
         };
-    }
-
-    /** The rate in force during an epoch (1-based), as the schedule gives it. */
-    public static double learningRateAt(TrainingConfig config, int iteration, int epoch) {
-        ISchedule schedule = schedule(config);
-        return schedule == null ? config.learningRate() : schedule.valueAt(iteration, epoch - 1);
     }
 
     static IUpdater updater(TrainingConfig config) {

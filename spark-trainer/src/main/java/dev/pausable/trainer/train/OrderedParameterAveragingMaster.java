@@ -5,14 +5,15 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.util.ComputationGraphUtil;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.executioner.GridExecutioner;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -33,6 +34,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * driver per round, which is what {@code treeAggregate} at depth 1 costs too.
  */
 public class OrderedParameterAveragingMaster extends ParameterAveragingTrainingMaster {
+
+    /** The network {@link #fitRounds} trains; the averaged results go to it. */
+    private Network training;
+    private double score = Double.NaN;
 
     public OrderedParameterAveragingMaster(Builder builder) {
         super(builder);
@@ -57,32 +62,45 @@ public class OrderedParameterAveragingMaster extends ParameterAveragingTrainingM
     /**
      * Trains rounds {@code fromRound}, {@code fromRound + 1}, … of {@code epoch} (one partition per worker
      * in every round), until the epoch is complete or {@code after} stops it. The network's epoch count
-     * moves on only when the epoch is complete (as {@code fit} does).
+     * moves on only when the epoch is complete (as {@code fit} does). A graph trains on the same minibatches
+     * as {@code MultiDataSet}s of one input and one output.
      */
-    public Rounds fitRounds(SparkDl4jMultiLayer network, Epoch epoch, int fromRound, AfterRound after)
+    public Rounds fitRounds(JavaSparkContext sc, Network network, Epoch epoch, int fromRound, AfterRound after)
             throws IOException {
         if (Nd4j.getExecutioner() instanceof GridExecutioner grid) {
             grid.flushQueue();
         }
+        training = network;
+        SparkDl4jMultiLayer stack = network instanceof Network.Stack s ? new SparkDl4jMultiLayer(sc, s.net(), this)
+                : null;
+        SparkComputationGraph graph = network instanceof Network.Graph g ? new SparkComputationGraph(sc, g.graph(), this)
+                : null;
         int rounds = epoch.rounds();
         int done = fromRound;
         while (done < rounds) {
-            doIteration(network, epoch.round(done), done + 1, rounds);
+            JavaRDD<DataSet> minibatches = epoch.round(done);
+            if (stack != null) {
+                doIteration(stack, minibatches, done + 1, rounds);
+            } else {
+                doIteration(graph, minibatches.map(ComputationGraphUtil::toMultiDataSet), done + 1, rounds);
+            }
             done++;
             if (done < rounds && !after.proceed(done, rounds)) {
                 return new Rounds(done, rounds);
             }
         }
-        network.getNetwork().incrementEpochCount();
+        network.incrementEpochCount();
         return new Rounds(rounds, rounds);
+    }
+
+    /** The mean of the workers' losses in the last round averaged. */
+    public double score() {
+        return score;
     }
 
     @Override
     protected void processResults(SparkDl4jMultiLayer network, SparkComputationGraph graph,
                                   JavaRDD<ParameterAveragingTrainingResult> results, int splitNum, int totalSplits) {
-        if (network == null) {
-            throw new UnsupportedOperationException("Only MultiLayerNetwork training is supported");
-        }
         // DL4J's result type is not Java-serializable (its own path ships an aggregate instead).
         List<WorkerResult> ordered = results
                 .map(r -> new WorkerResult(r.getParameters(), r.getUpdaterState(), r.getScore()))
@@ -106,16 +124,12 @@ public class OrderedParameterAveragingMaster extends ParameterAveragingTrainingM
         if (params == null) {
             return;
         }
-        params.divi(count);
-        MultiLayerNetwork net = network.getNetwork();
-        net.setParameters(params);
+        training.setParams(params.divi(count));
         if (updaterState != null) {
-            updaterState.divi(count);
-            net.getUpdater().setStateViewArray(null, updaterState, false);
+            training.setUpdaterState(updaterState.divi(count));
         }
-        network.setScore(scoreSum / count);
-        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-        conf.setIterationCount(conf.getIterationCount() + averagingFrequency);
+        score = scoreSum / count;
+        training.setIterationCount(training.iterationCount() + averagingFrequency);
     }
 
     /** One worker's parameters, updater state and score after an averaging round. */

@@ -4,7 +4,6 @@ import dev.pausable.contract.CheckpointKind;
 import dev.pausable.contract.CheckpointNames;
 import dev.pausable.contract.CommittedCheckpoint;
 import dev.pausable.contract.Dataset;
-import dev.pausable.contract.DatasetTask;
 import dev.pausable.contract.DesiredState;
 import dev.pausable.contract.PauseAt;
 import dev.pausable.contract.Retention;
@@ -28,11 +27,8 @@ import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
@@ -110,8 +106,7 @@ public final class TrainingLoop {
     }
 
     private Outcome train(TrainingData data) throws IOException {
-        boolean classification = dataset.task() == DatasetTask.CLASSIFICATION;
-        MultiLayerNetwork net;
+        Network net;
         Standardization stats;
         TrainingState state;
         CommittedCheckpoint resumedFrom = resumeFrom;
@@ -125,11 +120,10 @@ public final class TrainingLoop {
             stats = Standardization.fromNormalizer(restored.normalizer());
             log.info("Resumed from {}, best_val_loss={}", resumedFrom.position(), state.bestValLoss());
         } else {
-            net = ModelFactory.create(config, dataset.featureColumns().size(), dataset.labelColumns().size(),
-                    classification);
+            net = ModelFactory.create(config, dataset);
             stats = data.standardization();
             state = new TrainingState(TrainingState.FORMAT_VERSION, job.id().toString(), store.attempt(), 0, 0, 0, 0,
-                    null, 0, 0, config.learningRate(), config.seed(), configHash, DL4J_VERSION);
+                    null, 0, 0, net.learningRate(), config.seed(), configHash, DL4J_VERSION);
         }
         JavaRDD<DataSet> validation = data.validationBatches(VALIDATION_BATCH, stats);
         EarlyStopping stopping = new EarlyStopping(config.earlyStopPatience(), state.bestValLoss(), state.bestEpoch(),
@@ -140,30 +134,27 @@ public final class TrainingLoop {
         for (int epoch = state.lastCompletedEpoch() + 1; epoch <= job.totalEpochs(); epoch++) {
             int fromRound = state.roundsCompleted();
             // A resume within an epoch reports the epoch's learning rate, not one read off the moved iteration count.
-            double learningRate = state.withinEpoch() ? state.learningRate() : ModelFactory.learningRateAt(config,
-                    net.getLayerWiseConfigurations().getIterationCount(), epoch);
+            double learningRate = state.withinEpoch() ? state.learningRate() : net.learningRate();
             long started = System.nanoTime();
             OrderedParameterAveragingMaster master = masterFor(epoch);
-            SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
             Epoch batches = data.epoch(config.seed(), epoch, config.batchSize(), config.averagingFrequency(), stats);
             TrainingState epochStart = state;
             int trained = epoch;
-            OrderedParameterAveragingMaster.Rounds rounds = master.fitRounds(sparkNet, batches, fromRound,
+            OrderedParameterAveragingMaster.Rounds rounds = master.fitRounds(sc, net, batches, fromRound,
                     (done, total) -> afterRound(net, stats, epochStart, trained, done, total, learningRate,
-                            sparkNet.getScore()));
+                            master.score()));
             if (stoppedAtRound != null) {
                 return stoppedAtRound;
             }
             long durationMs = (System.nanoTime() - started) / 1_000_000;
-            double trainLoss = sparkNet.getScore();
+            double trainLoss = master.score();
             double valLoss = ValidationLoss.of(sc, net, validation);
             double examplesTrained = data.trainCount() * rounds.fractionTrained(fromRound);
 
             stopping.record(epoch, valLoss);
-            MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
             intent = store.recordEpoch(new EpochRecord(epoch, 100.0 * epoch / job.totalEpochs(), trainLoss,
                     valLoss, learningRate, stopping.best(), stopping.bestEpoch(), durationMs,
-                    examplesTrained * 1000.0 / Math.max(1, durationMs), conf.getIterationCount()));
+                    examplesTrained * 1000.0 / Math.max(1, durationMs), net.iterationCount()));
             log.info("Epoch {}/{}: train_loss={} val_loss={} lr={} ({} ms)", epoch, job.totalEpochs(), trainLoss,
                     valLoss, learningRate, durationMs);
             if (resumedFrom != null) {
@@ -171,7 +162,7 @@ public final class TrainingLoop {
                 resumedFrom = null;
             }
             state = new TrainingState(TrainingState.FORMAT_VERSION, job.id().toString(), store.attempt(), epoch, 0,
-                    conf.getIterationCount(), conf.getEpochCount(), stopping.best(), stopping.bestEpoch(),
+                    net.iterationCount(), net.epochCount(), stopping.best(), stopping.bestEpoch(),
                     stopping.sinceImprovement(), learningRate,
                     config.seed(), configHash, DL4J_VERSION);
 
@@ -225,7 +216,7 @@ public final class TrainingLoop {
      * due or the database announced a change of intent; then cancels, pauses here, or goes on. A pause
      * whose checkpoint cannot be written goes on and is tried again after the next round. Returns false when the attempt ends here ({@link #stoppedAtRound}).
      */
-    private boolean afterRound(MultiLayerNetwork net, Standardization stats, TrainingState epochStart, int epoch,
+    private boolean afterRound(Network net, Standardization stats, TrainingState epochStart, int epoch,
                                int done, int rounds, double learningRate, double trainLoss)
             throws IOException {
         if (preemption.requested()) {
@@ -253,11 +244,10 @@ public final class TrainingLoop {
     }
 
     /** The training state {@code done} rounds into {@code epoch}: the network's, and the epoch start's counters. */
-    private TrainingState stateAt(MultiLayerNetwork net, TrainingState epochStart, int epoch, int done,
+    private TrainingState stateAt(Network net, TrainingState epochStart, int epoch, int done,
                                   double learningRate) {
-        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
         return new TrainingState(TrainingState.FORMAT_VERSION, job.id().toString(), store.attempt(), epoch - 1, done,
-                conf.getIterationCount(), conf.getEpochCount(), epochStart.bestValLoss(), epochStart.bestEpoch(),
+                net.iterationCount(), net.epochCount(), epochStart.bestValLoss(), epochStart.bestEpoch(),
                 epochStart.patienceCounter(), learningRate, config.seed(), configHash, DL4J_VERSION);
     }
 
@@ -269,7 +259,7 @@ public final class TrainingLoop {
      * written ends the attempt as a transient failure: the control plane pauses the job at its latest
      * checkpoint.
      */
-    private Outcome preempted(MultiLayerNetwork net, Standardization stats, TrainingState state) throws IOException {
+    private Outcome preempted(Network net, Standardization stats, TrainingState state) throws IOException {
         String boundary = CommittedCheckpoint.boundary(state.lastCompletedEpoch(), state.roundsCompleted());
         background.drain();
         DesiredState wanted = store.intent();
@@ -294,7 +284,7 @@ public final class TrainingLoop {
      * Writes the pause checkpoint of {@code state} and commits the pause; empty when the checkpoint could not
      * be written (recorded on the job with {@code retry}: what happens instead).
      */
-    private Optional<Outcome> pause(MultiLayerNetwork net, Standardization stats, TrainingState state, String retry) {
+    private Optional<Outcome> pause(Network net, Standardization stats, TrainingState state, String retry) {
         String boundary = CommittedCheckpoint.boundary(state.lastCompletedEpoch(), state.roundsCompleted());
         Optional<StoredCheckpoint> checkpoint = tryWrite(net, stats, state, CheckpointKind.PAUSE,
                 "The pause checkpoint " + boundary + " could not be written; " + retry);
@@ -333,7 +323,7 @@ public final class TrainingLoop {
                 .rngSeed(rngSeed);
     }
 
-    private StoredCheckpoint write(MultiLayerNetwork net, Standardization stats, TrainingState state,
+    private StoredCheckpoint write(Network net, Standardization stats, TrainingState state,
                                    CheckpointKind kind) throws IOException {
         long started = System.nanoTime();
         byte[] bytes = CheckpointCodec.encode(net, stats.toNormalizer(), state);
@@ -347,7 +337,7 @@ public final class TrainingLoop {
      * Encodes a periodic or best checkpoint now (the state of this boundary) and hands its upload and
      * commit to the background, so the next epoch does not wait for the object store.
      */
-    private void inBackground(MultiLayerNetwork net, Standardization stats, TrainingState state, CheckpointKind kind)
+    private void inBackground(Network net, Standardization stats, TrainingState state, CheckpointKind kind)
             throws IOException {
         long started = System.nanoTime();
         byte[] bytes = CheckpointCodec.encode(net, stats.toNormalizer(), state);
@@ -374,7 +364,7 @@ public final class TrainingLoop {
     }
 
     /** A checkpoint write whose failure is recorded on the job (with {@code problem}) instead of ending the attempt. */
-    private Optional<StoredCheckpoint> tryWrite(MultiLayerNetwork net, Standardization stats, TrainingState state,
+    private Optional<StoredCheckpoint> tryWrite(Network net, Standardization stats, TrainingState state,
                                                 CheckpointKind kind, String problem) {
         try {
             return Optional.of(write(net, stats, state, kind));
@@ -392,7 +382,7 @@ public final class TrainingLoop {
     private void requireConsistent(CheckpointCodec.Restored restored, CommittedCheckpoint committed)
             throws IOException {
         TrainingState state = restored.state();
-        MultiLayerConfiguration conf = restored.network().getLayerWiseConfigurations();
+        Network network = restored.network();
         if (!job.id().toString().equals(state.jobId())) {
             throw new IOException("Checkpoint " + committed.uri() + " belongs to job " + state.jobId());
         }
@@ -403,9 +393,9 @@ public final class TrainingLoop {
             throw new IOException("Checkpoint " + committed.uri() + " holds epoch " + state.lastCompletedEpoch()
                     + " and " + state.roundsCompleted() + " rounds, but " + committed.position() + " was committed");
         }
-        if (conf.getEpochCount() != state.epochCount() || conf.getIterationCount() != state.iterationCount()) {
+        if (network.epochCount() != state.epochCount() || network.iterationCount() != state.iterationCount()) {
             throw new IOException("Checkpoint " + committed.uri() + " restored DL4J counters (epoch "
-                    + conf.getEpochCount() + ", iteration " + conf.getIterationCount() + ") that differ from its "
+                    + network.epochCount() + ", iteration " + network.iterationCount() + ") that differ from its "
                     + "training state (epoch " + state.epochCount() + ", iteration " + state.iterationCount() + ")");
         }
     }

@@ -4,8 +4,6 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -20,21 +18,21 @@ final class ValidationLoss {
     private ValidationLoss() {
     }
 
-    static double of(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<DataSet> batches) {
-        Broadcast<String> configuration = sc.broadcast(net.getLayerWiseConfigurations().toJson());
+    static double of(JavaSparkContext sc, Network net, JavaRDD<DataSet> batches) {
+        Network.Kind kind = net.kind();
+        Broadcast<String> configuration = sc.broadcast(net.configurationJson());
         Broadcast<INDArray> parameters = sc.broadcast(net.params().dup());
         try {
             List<double[]> partials = batches.mapPartitions(partition -> {
                 if (!partition.hasNext()) {
                     return List.<double[]>of().iterator();
                 }
-                MultiLayerNetwork copy = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configuration.value()));
-                copy.init(parameters.value(), true);
+                Network copy = Network.copy(kind, configuration.value(), parameters.value());
                 double sum = 0;
                 long examples = 0;
                 while (partition.hasNext()) {
                     DataSet batch = partition.next();
-                    sum += copy.score(batch, false) * batch.numExamples();
+                    sum += copy.score(batch) * batch.numExamples();
                     examples += batch.numExamples();
                 }
                 return List.of(new double[] {sum, examples}).iterator();

@@ -12,6 +12,7 @@ import dev.pausable.trainer.data.Standardization;
 import dev.pausable.trainer.data.TrainingData;
 import dev.pausable.trainer.db.StoredCheckpoint;
 import dev.pausable.trainer.train.ModelFactory;
+import dev.pausable.trainer.train.Network;
 import dev.pausable.trainer.train.TrainingLoop;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -186,7 +187,7 @@ class TrainerBenchmark {
         Standardization stats = data.standardization();
         TrainingState state = new TrainingState(TrainingState.FORMAT_VERSION, "bench", 1, 1, 0, 0, 0, 1.0, 1, 0,
                 0.001, 5, "bench", "1.0.0-M2.1");
-        byte[] sample = CheckpointCodec.encode(net, stats.toNormalizer(), state);
+        byte[] sample = CheckpointCodec.encode(new Network.Stack(net), stats.toNormalizer(), state);
         FileSystem fs = new org.apache.hadoop.fs.Path(URI.create(store.uriFor(UUID.randomUUID(), "x")))
                 .getFileSystem(fx.spark.sparkContext().hadoopConfiguration());
         long[] write = new long[REPEATS];
@@ -197,7 +198,7 @@ class TrainerBenchmark {
             UUID job = UUID.randomUUID();
             long t0 = System.nanoTime();
             StoredCheckpoint stored = store.write(store.uriFor(job, "ckpt.zip"),
-                    1, 0, CheckpointCodec.encode(net, stats.toNormalizer(), state));
+                    1, 0, CheckpointCodec.encode(new Network.Stack(net), stats.toNormalizer(), state));
             write[i] = System.nanoTime() - t0;
 
             org.apache.hadoop.fs.Path raw = new org.apache.hadoop.fs.Path(URI.create(store.uriFor(job, "raw.bin")));

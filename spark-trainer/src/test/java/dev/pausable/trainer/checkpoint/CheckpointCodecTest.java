@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pausable.contract.TrainingConfig;
 import dev.pausable.trainer.train.ModelFactory;
+import dev.pausable.trainer.train.Network;
 import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.UUID;
@@ -36,15 +37,15 @@ class CheckpointCodecTest {
         TrainingState state = new TrainingState(TrainingState.FORMAT_VERSION, "job", 2, 7, 120, 42, 7, 0.125, 5, 2,
                 0.0047, 3, "abc", "1.0.0-M2.1");
 
-        byte[] bytes = CheckpointCodec.encode(net, normalizer, state);
+        byte[] bytes = CheckpointCodec.encode(new Network.Stack(net), normalizer, state);
         CheckpointCodec.Restored restored = CheckpointCodec.decode(bytes);
 
         assertThat(restored.state()).isEqualTo(state);
         assertThat(restored.network().params().toFloatVector()).isEqualTo(net.params().toFloatVector());
-        assertThat(restored.network().getUpdater().getStateViewArray().toFloatVector())
+        assertThat(restored.network().updaterState().toFloatVector())
                 .isEqualTo(net.getUpdater().getStateViewArray().toFloatVector());
-        assertThat(restored.network().getLayerWiseConfigurations().getEpochCount()).isEqualTo(7);
-        assertThat(restored.network().getLayerWiseConfigurations().getIterationCount())
+        assertThat(restored.network().epochCount()).isEqualTo(7);
+        assertThat(restored.network().iterationCount())
                 .isEqualTo(net.getLayerWiseConfigurations().getIterationCount());
         assertThat(restored.normalizer().getStd().toDoubleVector()).containsExactly(0.1, 0.2, 0.3);
         assertThat(restored.normalizer().getLabelMean().toDoubleVector()).containsExactly(10.0, 20.0);
@@ -59,7 +60,7 @@ class CheckpointCodecTest {
         MultiLayerNetwork net = ModelFactory.create(CONFIG, 3, 2, false);
         NormalizerStandardize normalizer = new NormalizerStandardize(Nd4j.zeros(DataType.DOUBLE, 1, 3),
                 Nd4j.ones(DataType.DOUBLE, 1, 3));
-        byte[] bytes = CheckpointCodec.encode(net, normalizer, new TrainingState(99, "job", 1, 1, 0, 0, 0, null, 0, 0,
+        byte[] bytes = CheckpointCodec.encode(new Network.Stack(net), normalizer, new TrainingState(99, "job", 1, 1, 0, 0, 0, null, 0, 0,
                 0.01, 3, "abc", "x"));
         assertThatThrownBy(() -> CheckpointCodec.decode(bytes)).hasMessageContaining("format 99");
     }
@@ -69,7 +70,7 @@ class CheckpointCodecTest {
         MultiLayerNetwork net = ModelFactory.create(CONFIG, 3, 2, false);
         NormalizerStandardize normalizer = new NormalizerStandardize(Nd4j.zeros(DataType.DOUBLE, 1, 3),
                 Nd4j.ones(DataType.DOUBLE, 1, 3));
-        byte[] current = CheckpointCodec.encode(net, normalizer, new TrainingState(TrainingState.FORMAT_VERSION,
+        byte[] current = CheckpointCodec.encode(new Network.Stack(net), normalizer, new TrainingState(TrainingState.FORMAT_VERSION,
                 "job", 1, 4, 0, 0, 0, null, 0, 0, 0.01, 3, "abc", "x"));
         // Format 1, as written before rounds existed: no rounds_completed.
         byte[] formatOne = withState(current, """

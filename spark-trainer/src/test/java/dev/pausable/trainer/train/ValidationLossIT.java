@@ -37,7 +37,7 @@ class ValidationLossIT {
             JavaRDD<DataSet> batches = data.validationBatches(100, stats);
             assertThat(batches.getNumPartitions()).as("two or three rows a chunk, 64 chunks a task").isGreaterThan(4);
 
-            double onExecutors = ValidationLoss.of(sc, net, batches);
+            double onExecutors = ValidationLoss.of(sc, new Network.Stack(net), batches);
 
             List<DataSet> collected = batches.collect();
             double sum = 0;
@@ -51,7 +51,7 @@ class ValidationLossIT {
                     within(1e-12 * Math.abs(sum / examples)));
             assertThat(onExecutors).as("all rows in one minibatch (float32 inside ND4J)")
                     .isCloseTo(net.score(DataSet.merge(collected), false), within(1e-5 * onExecutors));
-            assertThat(ValidationLoss.of(sc, net, batches)).as("the same on every run").isEqualTo(onExecutors);
+            assertThat(ValidationLoss.of(sc, new Network.Stack(net), batches)).as("the same on every run").isEqualTo(onExecutors);
         } finally {
             data.release();
         }
