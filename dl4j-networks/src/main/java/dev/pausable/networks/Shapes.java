@@ -19,6 +19,8 @@ import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
+import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /** Shape propagation through a configuration, checking each layer on the way. */
@@ -107,7 +109,9 @@ final class Shapes {
                                      int index, InputType type, String from) {
         InputType input = type;
         try {
-            if (layer instanceof BaseLayer trained && trained.getIUpdater() == null) {
+            // A wrapper (LastTimeStep, say) hands its input to the layer it wraps.
+            Layer taking = layer instanceof BaseWrapperLayer wrapper ? wrapper.getUnderlying() : layer;
+            if (taking instanceof BaseLayer trained && trained.getIUpdater() == null) {
                 // DL4J's builders always write one; a hand-written configuration may not, and DL4J would
                 // fail only when the first minibatch is fitted.
                 throw new FieldException(field, name + " has no updater ('iupdater', e.g. {\"@class\": "
@@ -116,7 +120,7 @@ final class Shapes {
             if (preprocessor != null) {
                 input = preprocessor.getOutputType(input);
             }
-            if (layer instanceof FeedForwardLayer feedForward) {
+            if (taking instanceof FeedForwardLayer feedForward) {
                 FeedForwardLayer copy = (FeedForwardLayer) feedForward.clone();
                 copy.setNIn(input, true);
                 if (feedForward.getNIn() != copy.getNIn()) {

@@ -3,17 +3,24 @@ package dev.pausable.networks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pausable.contract.Dataset;
+import dev.pausable.contract.DatasetFormat;
+import dev.pausable.contract.DatasetTask;
 import dev.pausable.contract.FieldException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
@@ -52,8 +59,12 @@ class NetworkConfigurationTest {
     }
 
     private static String problem(Map<String, Object> configuration) {
+        return problem(configuration, FOUR_IN_TWO_OUT);
+    }
+
+    private static String problem(Map<String, Object> configuration, DataShape shape) {
         try {
-            NetworkConfiguration.check(FIELD, configuration, FOUR_IN_TWO_OUT);
+            NetworkConfiguration.check(FIELD, configuration, shape);
         } catch (FieldException e) {
             assertThat(e.field()).isEqualTo(FIELD);
             return e.problem();
@@ -171,6 +182,47 @@ class NetworkConfigurationTest {
         ((Map<String, Object>) ((Map<String, Object>) wide.get("layerConf")).get("layer")).remove("iupdater");
         assertThat(problem(edited)).isEqualTo("vertex 'wide' (DenseLayer) has no updater ('iupdater', e.g. "
                 + "{\"@class\": \"org.nd4j.linalg.learning.config.Adam\", \"learningRate\": 0.001})");
+    }
+
+    private static Dataset arrays(List<Integer> shape) {
+        return new Dataset(UUID.randomUUID(), "windows", "file:///d", DatasetFormat.PARQUET, null,
+                List.of("rss_window"), shape, List.of("x", "y"), DatasetTask.REGRESSION, null, null);
+    }
+
+    @Test
+    void anArrayColumnIsASequenceOrAnImageByItsShape() throws Exception {
+        DataShape sequence = DataShape.of(arrays(List.of(6, 12)));
+        assertThat(sequence.input()).isEqualTo(InputType.recurrent(6, 12));
+        assertThat(sequence.exampleShape()).containsExactly(6, 12);
+        DataShape image = DataShape.of(arrays(List.of(1, 6, 12)));
+        assertThat(image.input()).isEqualTo(InputType.convolutional(6, 12, 1));
+        assertThat(image.exampleShape()).containsExactly(1, 6, 12);
+        assertThat(DataShape.flat(arrays(List.of(1, 6, 12))).exampleShape()).containsExactly(72);
+
+        MultiLayerConfiguration recurrent = new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(0.01)).list()
+                .layer(new LastTimeStep(new LSTM.Builder().nOut(8).build()))
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2)
+                        .activation(Activation.IDENTITY).build())
+                .setInputType(InputType.recurrent(6, 12))
+                .build();
+        assertThat(NetworkConfiguration.check(FIELD, json(recurrent.toJson()), sequence))
+                .isInstanceOf(NetworkConfiguration.MultiLayer.class);
+        assertThat(problem(json(recurrent.toJson()), DataShape.of(arrays(List.of(5, 12))))).startsWith(
+                "layer 0 (LastTimeStep) has nIn 6, but receives 5 from the dataset's column 'rss_window' of shape "
+                        + "[5, 12] (InputTypeRecurrent(5,timeSeriesLength=12");
+
+        MultiLayerConfiguration convolutional = new NeuralNetConfiguration.Builder().seed(3).updater(new Adam(0.01))
+                .list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2)
+                        .activation(Activation.IDENTITY).build())
+                .setInputType(InputType.convolutional(6, 12, 1))
+                .build();
+        assertThat(NetworkConfiguration.check(FIELD, json(convolutional.toJson()), image))
+                .isInstanceOf(NetworkConfiguration.MultiLayer.class);
+        assertThat(problem(json(convolutional.toJson()), DataShape.of(arrays(List.of(2, 6, 12))))).isEqualTo(
+                "layer 0 (ConvolutionLayer) has nIn 1, but receives 2 from the dataset's column 'rss_window' of "
+                        + "shape [2, 6, 12] (InputTypeConvolutional(h=6,w=12,c=2,NCHW))");
     }
 
     @Test

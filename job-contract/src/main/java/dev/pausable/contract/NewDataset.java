@@ -7,22 +7,27 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * A dataset to register, validated the same way whoever registers it: the API for an existing
  * dataset, the trainer for one it generated. Both insert it with {@link #INSERT}.
  */
 public record NewDataset(String name, String uri, DatasetFormat format, Long numSamples, List<String> featureColumns,
-                         List<String> labelColumns, DatasetTask task) {
+                         List<Integer> featureShape, List<String> labelColumns, DatasetTask task) {
+
+    /** The most values one example's array may hold (a 1024 × 1024 spectrogram). */
+    public static final int MAX_FEATURE_ELEMENTS = 1 << 20;
 
     /**
-     * Parameters in order: id, name, uri, format, num_samples, feature_columns (JSON), label_columns (JSON),
-     * task, created_by_job_id. Inserting the same id again does nothing (a retried transaction).
+     * Parameters in order: id, name, uri, format, num_samples, feature_columns (JSON), feature_shape (a
+     * PostgreSQL array literal or null), label_columns (JSON), task, created_by_job_id. Inserting the same id
+     * again does nothing (a retried transaction).
      */
     public static final String INSERT = """
-            INSERT INTO datasets (id, name, uri, format, num_samples, feature_columns, label_columns, task,
-                                  created_by_job_id)
-            VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?)
+            INSERT INTO datasets (id, name, uri, format, num_samples, feature_columns, feature_shape, label_columns,
+                                  task, created_by_job_id)
+            VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS integer[]), CAST(? AS jsonb), ?, ?)
             ON CONFLICT (id) DO NOTHING""";
 
     /** The id of the dataset a synthetic-data job registers: one per job, whichever attempt completes it. */
@@ -30,9 +35,15 @@ public record NewDataset(String name, String uri, DatasetFormat format, Long num
         return UUID.nameUUIDFromBytes(("pausable-generated-dataset:" + jobId).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Checks every field; {@code format} null means Parquet, {@code task} null regression. Fields are named as in the API. */
+    /**
+     * Checks every field; {@code format} null means Parquet, {@code task} null regression. Fields are named as
+     * in the API. {@code featureShape}, when given, makes the one feature column an array of numbers (Parquet
+     * {@code array<float|double>}; in CSV a cell of numbers separated by spaces or semicolons) of that shape:
+     * {@code [n]}, {@code [features, time]} or {@code [channels, height, width]}, the values in row-major order.
+     */
     public static NewDataset validated(String name, String uri, String format, Long numSamples,
-                                       List<String> featureColumns, List<String> labelColumns, String task) {
+                                       List<String> featureColumns, List<Integer> featureShape,
+                                       List<String> labelColumns, String task) {
         if (name == null || name.isBlank() || name.length() > 200) {
             throw new FieldException("name", "must be 1 to 200 characters");
         }
@@ -62,12 +73,41 @@ public record NewDataset(String name, String uri, DatasetFormat format, Long num
         } catch (IllegalArgumentException e) {
             throw new FieldException("task", "must be " + Wire.alternatives(DatasetTask.values()));
         }
-        return new NewDataset(name, uri, parsedFormat, numSamples, features, labels, parsedTask);
+        return new NewDataset(name, uri, parsedFormat, numSamples, features, shape(featureShape, features), labels,
+                parsedTask);
+    }
+
+    private static List<Integer> shape(List<Integer> shape, List<String> features) {
+        if (shape == null) {
+            return null;
+        }
+        if (shape.isEmpty() || shape.size() > 3) {
+            throw new FieldException("feature_shape", "must have 1 to 3 dimensions ([n], [features, time] or "
+                    + "[channels, height, width])");
+        }
+        if (shape.stream().anyMatch(d -> d == null || d < 1)) {
+            throw new FieldException("feature_shape", "must list sizes of at least 1");
+        }
+        if (shape.stream().mapToLong(Integer::longValue).reduce(1, Math::multiplyExact) > MAX_FEATURE_ELEMENTS) {
+            throw new FieldException("feature_shape", "must hold at most " + MAX_FEATURE_ELEMENTS + " values");
+        }
+        if (features.size() != 1) {
+            throw new FieldException("feature_shape", "needs exactly one feature column, the array column; "
+                    + "feature_columns lists " + features.size());
+        }
+        return List.copyOf(shape);
+    }
+
+    /** Values in an array of {@code shape}. */
+    public static int elements(List<Integer> shape) {
+        return shape.stream().mapToInt(Integer::intValue).reduce(1, Math::multiplyExact);
     }
 
     /** The parameters of {@link #INSERT}; {@code json} writes a list of column names as a JSON array. */
     public List<Object> insertParameters(UUID id, UUID createdByJobId, Function<List<String>, String> json) {
-        return Arrays.asList(id, name, uri, format.wire(), numSamples, json.apply(featureColumns),
+        String shape = featureShape == null ? null : featureShape.stream().map(String::valueOf)
+                .collect(Collectors.joining(",", "{", "}"));
+        return Arrays.asList(id, name, uri, format.wire(), numSamples, json.apply(featureColumns), shape,
                 json.apply(labelColumns), task.wire(), createdByJobId);
     }
 

@@ -1,5 +1,6 @@
 package dev.pausable.contract;
 
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -90,10 +91,15 @@ public final class Rows {
                 DatasetFormat.fromWire(rs.getString("format")),
                 nullableLong(rs, "num_samples"),
                 json.stringList(rs.getString("feature_columns")),
+                integers(rs.getArray("feature_shape")),
                 json.stringList(rs.getString("label_columns")),
                 DatasetTask.fromWire(rs.getString("task")),
                 rs.getObject("created_by_job_id", UUID.class),
                 rs.getObject("created_at", OffsetDateTime.class));
+    }
+
+    private static List<Integer> integers(Array array) throws SQLException {
+        return array == null ? null : List.of((Integer[]) array.getArray());
     }
 
     public static Double nullableDouble(ResultSet rs, String column) throws SQLException {

@@ -20,6 +20,11 @@ import static dev.pausable.contract.ConfigChecks.require;
  * @param shadowingSigmaDb standard deviation of the shadowing noise; default 4.0 (0..20)
  * @param txPowerDbm       transmit power; default 30 (-30..60)
  * @param partitions       Spark partitions = Parquet files; default 4 (1..1024)
+ * @param signalWindow     samples per receiver of a window of received signal strength (fast fading around
+ *                         each receiver's mean); &gt; 0 adds the column {@code rss_window}, an array of
+ *                         {@code [num_receivers, signal_window]} (recurrent: receivers are the features,
+ *                         samples the time steps), and registers it as the dataset's one feature column;
+ *                         default 0, off (0..1024)
  */
 public record SyntheticDataConfig(
         Long numSamples,
@@ -31,7 +36,8 @@ public record SyntheticDataConfig(
         Double pathLossExponent,
         Double shadowingSigmaDb,
         Double txPowerDbm,
-        Integer partitions) {
+        Integer partitions,
+        Integer signalWindow) {
 
     /**
      * The config as the trainer uses it: the stored form, validated again and with the defaults of
@@ -57,6 +63,7 @@ public record SyntheticDataConfig(
                 ConfigChecks.range("path_loss_exponent", orDefault(pathLossExponent, 3.0), 1.5, 6),
                 ConfigChecks.range("shadowing_sigma_db", orDefault(shadowingSigmaDb, 4.0), 0, 20),
                 ConfigChecks.range("tx_power_dbm", orDefault(txPowerDbm, 30.0), -30, 60),
-                ConfigChecks.range("partitions", orDefault(partitions, 4), 1, 1024));
+                ConfigChecks.range("partitions", orDefault(partitions, 4), 1, 1024),
+                ConfigChecks.range("signal_window", orDefault(signalWindow, 0), 0, 1024));
     }
 }

@@ -12,6 +12,7 @@ import dev.pausable.contract.TrainerCommand;
 import dev.pausable.contract.TrainerSettings;
 import dev.pausable.contract.TrainingConfig;
 import dev.pausable.contract.TrainingJob;
+import dev.pausable.networks.DataShape;
 import dev.pausable.trainer.checkpoint.CheckpointMismatchException;
 import dev.pausable.trainer.checkpoint.CheckpointStore;
 import dev.pausable.trainer.data.SyntheticRssGenerator;
@@ -94,13 +95,13 @@ public final class Trainer {
         SyntheticDataConfig config = syntheticDataConfig(job.config(), job.jobName());
         SyntheticRssGenerator.Settings settings = new SyntheticRssGenerator.Settings(config.numSamples(),
                 config.seed(), config.numReceivers(), config.areaSizeM(), config.pathLossExponent(),
-                config.shadowingSigmaDb(), config.txPowerDbm(), config.partitions());
+                config.shadowingSigmaDb(), config.txPowerDbm(), config.partitions(), config.signalWindow());
         String uri = config.outputUri() != null
                 ? config.outputUri()
                 : requiredConf(TrainerSettings.DATASET_ROOT) + "/" + job.id();
         NewDataset dataset = NewDataset.validated(config.datasetName(), uri, null, settings.numSamples(),
-                SyntheticRssGenerator.featureColumns(settings.numReceivers()), SyntheticRssGenerator.labelColumns(),
-                null);
+                SyntheticRssGenerator.featureColumns(settings), SyntheticRssGenerator.featureShape(settings),
+                SyntheticRssGenerator.labelColumns(), null);
         log.info("Generating {} rows into {}", settings.numSamples(), uri);
         String group = "pausable-generate-" + job.id();
         CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
@@ -158,10 +159,13 @@ public final class Trainer {
         CheckpointStore checkpoints = new CheckpointStore(requiredConf(TrainerSettings.CHECKPOINT_ROOT),
                 spark.sparkContext().hadoopConfiguration());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        // The built-in network takes every feature value side by side; a network of the job's own, the
+        // dataset's array in its shape.
+        DataShape shape = config.model().builtIn() ? DataShape.flat(dataset) : DataShape.of(dataset);
         TrainingData data = TrainingData.load(spark, dataset.uri(), dataset.format(), dataset.featureColumns(),
-                dataset.labelColumns(), config.seed(), config.validationSplit(), config.workers(),
-                Integer.parseInt(spark.conf().get(TrainerSettings.CHUNK_BYTES,
-                        String.valueOf(TrainingData.DEFAULT_CHUNK_BYTES))));
+                dataset.featureShape(), dataset.labelColumns(), config.seed(), config.validationSplit(),
+                config.workers(), Integer.parseInt(spark.conf().get(TrainerSettings.CHUNK_BYTES,
+                        String.valueOf(TrainingData.DEFAULT_CHUNK_BYTES))), shape.exampleShape());
         log.info("{} training rows in {} chunks per worker, {} validation rows", data.trainCount(),
                 data.chunksPerWorker(), data.validationCount());
         try {

@@ -99,7 +99,7 @@ class ConfigBindingTest {
         SyntheticDataConfig read = Trainer.syntheticDataConfig("{\"num_samples\": 10, \"seed\": 3}", "rss demo");
         assertThat(read.datasetName()).isEqualTo("rss demo");
         assertThat(read.numReceivers()).isEqualTo(8);
-        assertThat(read).isEqualTo(new SyntheticDataConfig(10L, 3L, null, null, null, null, null, null, null, null)
+        assertThat(read).isEqualTo(new SyntheticDataConfig(10L, 3L, null, null, null, null, null, null, null, null, null)
                 .normalized(99, "rss demo"));
     }
 }

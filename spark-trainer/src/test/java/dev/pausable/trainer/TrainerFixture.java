@@ -190,10 +190,15 @@ public final class TrainerFixture {
 
     /** Runs a synthetic-data job (seed 1, 4 partitions) and returns the dataset it registered. */
     public UUID generateDataset(int rows, int receivers, double areaSizeM, double shadowingSigmaDb) {
+        return generateDataset(rows, receivers, areaSizeM, shadowingSigmaDb, 0);
+    }
+
+    /** The same with a signal window of {@code window} samples per receiver as the dataset's feature column. */
+    public UUID generateDataset(int rows, int receivers, double areaSizeM, double shadowingSigmaDb, int window) {
         UUID job = insertJob("synthetic_data", String.format(java.util.Locale.ROOT, "{\"num_samples\": %d,"
                 + " \"seed\": 1, \"num_receivers\": %d, \"partitions\": 4, \"area_size_m\": %s,"
-                + " \"path_loss_exponent\": 3.0, \"shadowing_sigma_db\": %s, \"tx_power_dbm\": 20}",
-                rows, receivers, areaSizeM, shadowingSigmaDb), null, 0);
+                + " \"path_loss_exponent\": 3.0, \"shadowing_sigma_db\": %s, \"tx_power_dbm\": 20,"
+                + " \"signal_window\": %d}", rows, receivers, areaSizeM, shadowingSigmaDb, window), null, 0);
         try {
             new Trainer(spark, store(job, 1)).run(new TrainerCommand(job, 1, null));
         } catch (IOException e) {

@@ -33,7 +33,8 @@ class DatasetsController {
 
     /** Registers an existing Parquet or CSV dataset. */
     record RegisterDatasetRequest(String name, String uri, String format, List<String> featureColumns,
-                                  List<String> labelColumns, Long numSamples, String task) {
+                                  List<Integer> featureShape, List<String> labelColumns, Long numSamples,
+                                  String task) {
     }
 
     @GetMapping
@@ -52,7 +53,8 @@ class DatasetsController {
     @ResponseStatus(HttpStatus.CREATED)
     Dataset register(@RequestBody RegisterDatasetRequest request) {
         NewDataset dataset = InvalidFieldException.checking(() -> NewDataset.validated(request.name(), request.uri(),
-                request.format(), request.numSamples(), request.featureColumns(), request.labelColumns(), request.task()));
+                request.format(), request.numSamples(), request.featureColumns(), request.featureShape(),
+                request.labelColumns(), request.task()));
         roots.check("uri", dataset.uri());
         return datasets.insert(UUID.randomUUID(), dataset);
     }

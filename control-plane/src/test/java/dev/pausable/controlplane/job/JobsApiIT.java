@@ -322,6 +322,38 @@ class JobsApiIT extends ApiITBase {
     }
 
     @Test
+    void anArrayFeatureColumnHasAShapeThatTheJobsNetworkMustTake() {
+        Http.Response windows = http.post("/v1/datasets", Http.json(java.util.Map.of("name", "windows", "uri",
+                "file:///data/windows", "feature_columns", List.of("rss_window"), "feature_shape", List.of(3, 16),
+                "label_columns", List.of("x", "y"))));
+        assertThat(windows.status()).as(windows.raw()).isEqualTo(201);
+        assertThat(windows.body().get("feature_shape").toString()).isEqualTo("[3,16]");
+        assertThat(http.get("/v1/datasets/" + registerDataset()).body().get("feature_shape").isNull()).isTrue();
+
+        // The built-in network takes the 48 values side by side; a network of the job's own, a sequence of 16
+        // steps of 3 values: a dense first layer without a preprocessor cannot take it.
+        String dataset = windows.body().get("id").asString();
+        assertThat(createTrainingJob(UUID.fromString(dataset), 2)).isNotNull();
+        Http.Response dense = http.post(JOBS, """
+                {"job_name": "dense", "config": {"dataset_id": "%s", "epochs": 2, "batch_size": 8,
+                 "model": {"type": "dl4j", "configuration": %s}}}"""
+                .formatted(dataset, NetworkConfigurationsIT.branches(3)));
+        assertField(dense, "config.model.configuration");
+        assertThat(dense.detail()).startsWith("Field 'config.model.configuration' vertex 'wide' (DenseLayer) "
+                + "cannot take the dataset's column 'rss_window' of shape [3, 16] (InputTypeRecurrent(3,timeSeriesLength=16");
+
+        for (var bad : List.of(
+                java.util.Map.of("feature_columns", List.of("a", "b"), "feature_shape", List.of(4)),
+                java.util.Map.of("feature_columns", List.of("a"), "feature_shape", List.of(1, 2, 3, 4)),
+                java.util.Map.of("feature_columns", List.of("a"), "feature_shape", List.of(4, 0)))) {
+            java.util.Map<String, Object> request = new java.util.HashMap<>(bad);
+            request.putAll(java.util.Map.of("name", "bad", "uri", "file:///data/bad", "label_columns", List.of("x")));
+            assertField(http.post("/v1/datasets", Http.json(request)), "feature_shape");
+        }
+        assertThat(sql.sql("SELECT count(*) FROM datasets").query(Integer.class).single()).isEqualTo(2);
+    }
+
+    @Test
     void aJobsHistoryIsPagedWithItsTotal() {
         UUID job = createTrainingJob(registerDataset(), 5);
         for (String status : List.of("running", "pausing", "running", "cancelling", "cancelled")) {

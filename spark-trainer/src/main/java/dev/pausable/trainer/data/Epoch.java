@@ -24,6 +24,7 @@ public final class Epoch {
     private final int batchSize;
     private final int frequency;
     private final Standardization stats;
+    private final long[] exampleShape;
     private final int workers;
     /** Per worker, its chunks' partitions in visiting order. */
     private final int[][] visits;
@@ -33,7 +34,8 @@ public final class Epoch {
     private final int rounds;
 
     Epoch(JavaRDD<Chunk> chunks, long[] rowsOf, int workers, long seed, int epoch, int batchSize, int frequency,
-          Standardization stats) {
+          Standardization stats, long[] exampleShape) {
+        this.exampleShape = exampleShape;
         this.chunks = chunks;
         this.rowsOf = rowsOf;
         this.seed = seed;
@@ -95,16 +97,17 @@ public final class Epoch {
         int mixEpoch = epoch;
         int size = batchSize;
         Standardization standardization = stats;
+        long[] shape = exampleShape;
         JavaRDD<Chunk> perWorker = chunks.rdd()
                 .coalesce(workers, false, Option.apply(new ChunkGroups(groups)), null)
                 .toJavaRDD();
         return perWorker.mapPartitions(visited -> batches(visited, starts, mixSeed, mixEpoch, from, to, size,
-                standardization), true);
+                standardization, shape), true);
     }
 
     /** The minibatches at positions {@code [from, to)} of a worker's sequence, from its chunks that hold them. */
     private static Iterator<DataSet> batches(Iterator<Chunk> visited, long[] startOf, long seed, int epoch, long from,
-                                             long to, int batchSize, Standardization stats) {
+                                             long to, int batchSize, Standardization stats, long[] exampleShape) {
         List<DataSet> batches = new ArrayList<>();
         Minibatch batch = null;
         while (visited.hasNext()) {
@@ -116,7 +119,7 @@ public final class Epoch {
             long last = Math.min(to, start + chunk.rows());
             for (long position = first; position < last; position++) {
                 if (batch == null) {
-                    batch = new Minibatch(batchSize, chunk.nf(), chunk.nl());
+                    batch = new Minibatch(batchSize, exampleShape, chunk.nl());
                 }
                 batch.add(chunk, order[(int) (position - start)], stats);
                 if (batch.full()) {

@@ -4,19 +4,25 @@ import java.util.Arrays;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** A minibatch being filled with standardized rows (row-major floats), then handed to DL4J as a DataSet. */
+/**
+ * A minibatch being filled with standardized rows (row-major floats), then handed to DL4J as a DataSet
+ * whose features have each example in {@code exampleShape} ({@code [n]}, {@code [features, time]} or
+ * {@code [channels, height, width]}; a row's values are that array in row-major order).
+ */
 final class Minibatch {
 
     private final float[] features;
     private final float[] labels;
+    private final long[] exampleShape;
     private final int nf;
     private final int nl;
     private int rows;
 
-    Minibatch(int capacity, int nf, int nl) {
+    Minibatch(int capacity, long[] exampleShape, int nl) {
+        this.exampleShape = exampleShape;
+        this.nf = (int) Arrays.stream(exampleShape).reduce(1, Math::multiplyExact);
         this.features = new float[capacity * nf];
         this.labels = new float[capacity * nl];
-        this.nf = nf;
         this.nl = nl;
     }
 
@@ -42,6 +48,9 @@ final class Minibatch {
     DataSet toDataSet() {
         float[] f = full() ? features : Arrays.copyOf(features, rows * nf);
         float[] l = full() ? labels : Arrays.copyOf(labels, rows * nl);
-        return new DataSet(Nd4j.create(f, new long[] {rows, nf}, 'c'), Nd4j.create(l, new long[] {rows, nl}, 'c'));
+        long[] shape = new long[1 + exampleShape.length];
+        shape[0] = rows;
+        System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
+        return new DataSet(Nd4j.create(f, shape, 'c'), Nd4j.create(l, new long[] {rows, nl}, 'c'));
     }
 }

@@ -1,6 +1,7 @@
 package dev.pausable.trainer.data;
 
 import dev.pausable.contract.DatasetFormat;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -41,9 +42,11 @@ public final class TrainingData {
     private final int workers;
     private final int nf;
     private final int nl;
+    private final long[] exampleShape;
 
     private TrainingData(JavaRDD<Chunk> train, JavaRDD<Chunk> validation, long[] trainRowsPerChunk,
-                         long validationCount, int workers, int nf, int nl) {
+                         long validationCount, int workers, int nf, int nl, long[] exampleShape) {
+        this.exampleShape = exampleShape;
         this.train = train;
         this.validation = validation;
         this.trainRowsPerChunk = trainRowsPerChunk;
@@ -54,9 +57,14 @@ public final class TrainingData {
         this.nl = nl;
     }
 
+    /**
+     * {@code featureShape}: null for scalar feature columns, else the shape of the one feature column's arrays;
+     * {@code exampleShape}: how a minibatch gives each example to the network (the same values, flat or in the
+     * dataset's shape).
+     */
     public static TrainingData load(SparkSession spark, String uri, DatasetFormat format, List<String> features,
-                                    List<String> labels, long seed, double validationSplit, int workers,
-                                    int chunkBytes) {
+                                    List<Integer> featureShape, List<String> labels, long seed,
+                                    double validationSplit, int workers, int chunkBytes, long[] exampleShape) {
         // CSV values arrive as text and are cast like Parquet's numbers; a header row names the columns.
         Dataset<Row> frame = format == DatasetFormat.CSV
                 ? spark.read().option("header", true).csv(uri)
@@ -67,21 +75,28 @@ public final class TrainingData {
                 throw new IllegalArgumentException("Dataset " + uri + " has no column '" + column + "'");
             }
         }
-        int nf = features.size();
+        Columns columns = new Columns(features, featureShape, labels.size());
+        int nf = columns.nf();
         int nl = labels.size();
         List<Column> selected = new ArrayList<>();
-        for (String column : concat(features, labels)) {
-            selected.add(functions.col(column).cast("double"));
+        if (featureShape != null) {
+            Column array = functions.col(features.get(0));
+            // A CSV cell holds the array's numbers separated by spaces or semicolons.
+            selected.add((format == DatasetFormat.CSV ? functions.split(functions.trim(array), "[;\\s]+") : array)
+                    .cast("array<double>"));
+        } else {
+            features.forEach(column -> selected.add(functions.col(column).cast("double")));
         }
+        labels.forEach(column -> selected.add(functions.col(column).cast("double")));
         JavaRDD<Example> examples;
         if (available.contains("id")) {
             selected.add(0, functions.col("id").cast("long"));
             examples = frame.select(selected.toArray(Column[]::new)).javaRDD()
-                    .map(row -> toExample(row.getLong(0), row, 1, nf, nl));
+                    .map(row -> columns.example(row.getLong(0), row, 1));
         } else {
             // No id column: the row's position in the (sorted) file listing is its id.
             examples = frame.select(selected.toArray(Column[]::new)).javaRDD().zipWithIndex()
-                    .map(pair -> toExample(pair._2(), pair._1(), 0, nf, nl));
+                    .map(pair -> columns.example(pair._2(), pair._1(), 0));
         }
         long threshold = (long) (validationSplit * 1_000_000);
         Map<Boolean, Long> counts = examples.map(e -> bucket(seed, e.id()) < threshold).countByValue();
@@ -98,7 +113,7 @@ public final class TrainingData {
                 new ChunkPartitioner(seed, 1, chunks(validationRows, 1, rowsPerChunk)), nf, nl);
         long[] rowsPerTrainChunk = rowsPerPartition(train);
         rowsPerPartition(validation);
-        return new TrainingData(train, validation, rowsPerTrainChunk, validationRows, workers, nf, nl);
+        return new TrainingData(train, validation, rowsPerTrainChunk, validationRows, workers, nf, nl, exampleShape);
     }
 
     private static int chunks(long rows, int workers, int rowsPerChunk) {
@@ -132,25 +147,58 @@ public final class TrainingData {
         return Math.floorMod(Seeds.mix(seed, Seeds.VALIDATION, id), 1_000_000L);
     }
 
-    private static Example toExample(long id, Row row, int offset, int nf, int nl) {
-        double[] f = new double[nf];
-        double[] l = new double[nl];
-        for (int i = 0; i < nf; i++) {
-            f[i] = number(row, offset + i, id);
-        }
-        for (int i = 0; i < nl; i++) {
-            l[i] = number(row, offset + nf + i, id);
-        }
-        return new Example(id, f, l);
-    }
+    /**
+     * How a selected row (feature columns or the array column, then labels, all cast to double) becomes an
+     * example. An empty value, or one that is not a number (cast to null), fails the job naming the row and
+     * column; so does an array of another length than its shape.
+     */
+    private record Columns(List<String> features, List<Integer> featureShape, int nl) implements Serializable {
 
-    /** An empty value, or one that is not a number (cast to null), fails the job naming the row and column. */
-    private static double number(Row row, int index, long id) {
-        if (row.isNullAt(index)) {
-            throw new IllegalArgumentException("Row " + id + " has no number in column '"
-                    + row.schema().fields()[index].name() + "'");
+        int nf() {
+            return featureShape == null ? features.size() : featureShape.stream().mapToInt(Integer::intValue)
+                    .reduce(1, Math::multiplyExact);
         }
-        return row.getDouble(index);
+
+        Example example(long id, Row row, int offset) {
+            int nf = nf();
+            double[] f = new double[nf];
+            int next = offset;
+            if (featureShape == null) {
+                for (int i = 0; i < nf; i++) {
+                    f[i] = number(row, next++, id);
+                }
+            } else {
+                String column = features.get(0);
+                if (row.isNullAt(next)) {
+                    throw new IllegalArgumentException("Row " + id + " has no values in column '" + column + "'");
+                }
+                List<Object> values = row.getList(next++);
+                if (values.size() != nf) {
+                    throw new IllegalArgumentException("Row " + id + " has " + values.size() + " values in column '"
+                            + column + "', but its shape " + featureShape + " holds " + nf);
+                }
+                for (int i = 0; i < nf; i++) {
+                    if (values.get(i) == null) {
+                        throw new IllegalArgumentException("Row " + id + " has no number at position " + i
+                                + " of column '" + column + "'");
+                    }
+                    f[i] = (Double) values.get(i);
+                }
+            }
+            double[] l = new double[nl];
+            for (int i = 0; i < nl; i++) {
+                l[i] = number(row, next++, id);
+            }
+            return new Example(id, f, l);
+        }
+
+        private static double number(Row row, int index, long id) {
+            if (row.isNullAt(index)) {
+                throw new IllegalArgumentException("Row " + id + " has no number in column '"
+                        + row.schema().fields()[index].name() + "'");
+            }
+            return row.getDouble(index);
+        }
     }
 
     public long trainCount() {
@@ -190,7 +238,8 @@ public final class TrainingData {
 
     /** Epoch {@code epoch}'s minibatches of {@code batchSize}, in rounds of {@code averagingFrequency} per worker. */
     public Epoch epoch(long seed, int epoch, int batchSize, int averagingFrequency, Standardization stats) {
-        return new Epoch(train, trainRowsPerChunk, workers, seed, epoch, batchSize, averagingFrequency, stats);
+        return new Epoch(train, trainRowsPerChunk, workers, seed, epoch, batchSize, averagingFrequency, stats,
+                exampleShape);
     }
 
     /**
@@ -200,6 +249,7 @@ public final class TrainingData {
      * partition order are the same on every run.
      */
     public JavaRDD<DataSet> validationBatches(int batchSize, Standardization stats) {
+        long[] shape = exampleShape;
         int chunks = validation.getNumPartitions();
         int[][] groups = new int[(chunks + VALIDATION_CHUNKS_PER_TASK - 1) / VALIDATION_CHUNKS_PER_TASK][];
         for (int g = 0; g < groups.length; g++) {
@@ -209,15 +259,16 @@ public final class TrainingData {
         }
         return validation.rdd().coalesce(groups.length, false, Option.apply(new ChunkGroups(groups)), null)
                 .toJavaRDD()
-                .mapPartitions(grouped -> inIdOrder(grouped, batchSize, stats), true);
+                .mapPartitions(grouped -> inIdOrder(grouped, batchSize, stats, shape), true);
     }
 
-    private static Iterator<DataSet> inIdOrder(Iterator<Chunk> chunks, int batchSize, Standardization stats) {
+    private static Iterator<DataSet> inIdOrder(Iterator<Chunk> chunks, int batchSize, Standardization stats,
+                                               long[] exampleShape) {
         List<DataSet> batches = new ArrayList<>();
         while (chunks.hasNext()) {
             Chunk chunk = chunks.next();
             for (int from = 0; from < chunk.rows(); from += batchSize) {
-                Minibatch batch = new Minibatch(Math.min(batchSize, chunk.rows() - from), chunk.nf(), chunk.nl());
+                Minibatch batch = new Minibatch(Math.min(batchSize, chunk.rows() - from), exampleShape, chunk.nl());
                 for (int row = from; row < Math.min(chunk.rows(), from + batchSize); row++) {
                     batch.add(chunk, row, stats);
                 }

@@ -37,7 +37,7 @@ public final class ModelFactory {
     public static Network create(TrainingConfig config, Dataset dataset) {
         TrainingConfig.Model model = config.model();
         if (model.builtIn()) {
-            return new Network.Stack(create(config, dataset.featureColumns().size(), dataset.labelColumns().size(),
+            return new Network.Stack(create(config, dataset.featureCount(), dataset.labelColumns().size(),
                     dataset.task() == DatasetTask.CLASSIFICATION));
         }
         return Network.of(NetworkConfiguration.check("config.model.configuration", model.configuration(),

@@ -78,8 +78,9 @@ class TrainerBenchmark {
         TrainingConfig config = Trainer.trainingConfig(configJson);
         String uri = fx.queryString("SELECT uri FROM datasets WHERE id = ?", dataset);
         List<String> features = List.of("rss_0", "rss_1", "rss_2", "rss_3", "rss_4", "rss_5", "rss_6", "rss_7");
-        TrainingData data = TrainingData.load(fx.spark, uri, DatasetFormat.PARQUET, features, List.of("x", "y"), config.seed(),
-                config.validationSplit(), config.workers(), TrainingData.DEFAULT_CHUNK_BYTES);
+        TrainingData data = TrainingData.load(fx.spark, uri, DatasetFormat.PARQUET, features, null, List.of("x", "y"),
+                config.seed(), config.validationSplit(), config.workers(), TrainingData.DEFAULT_CHUNK_BYTES,
+                new long[] {features.size()});
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(fx.spark.sparkContext());
         fx.spark.conf().set(TrainerSettings.CHECKPOINT_ROOT, "s3a://" + TrainerFixture.BUCKET + "/bench");
         CheckpointStore store = new CheckpointStore("s3a://" + TrainerFixture.BUCKET + "/bench",

@@ -31,7 +31,7 @@ class TrainingDataIT {
 
     private static TrainingData load(int chunkBytes) {
         return TrainingData.load(TrainerFixture.get().spark, uri, DatasetFormat.PARQUET, List.of("rss_0", "rss_1", "rss_2", "rss_3"),
-                List.of("x", "y"), SEED, 0.2, 2, chunkBytes);
+                null, List.of("x", "y"), SEED, 0.2, 2, chunkBytes, new long[] {4});
     }
 
     /** Each partition's minibatches (at most {@code maxBatches}), their rows as text, one list per worker. */

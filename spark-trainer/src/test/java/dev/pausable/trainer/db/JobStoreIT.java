@@ -55,7 +55,7 @@ class JobStoreIT {
         UUID job = fx.insertJob("synthetic_data", "{}", null, 0);
         JobStore store = fx.store(job, 1);
         store.markRunning("app-1");
-        NewDataset dataset = NewDataset.validated("rss", "file:///d/" + job, null, 10L, List.of("rss_0"), List.of("x"), null);
+        NewDataset dataset = NewDataset.validated("rss", "file:///d/" + job, null, 10L, List.of("rss_0"), null, List.of("x"), null);
         store.completeWithDataset(NewDataset.generatedBy(job), dataset);
         store.completeWithDataset(NewDataset.generatedBy(job), dataset);
         assertThat(fx.queryString("SELECT count(*) FROM datasets WHERE created_by_job_id = ?", job)).isEqualTo("1");

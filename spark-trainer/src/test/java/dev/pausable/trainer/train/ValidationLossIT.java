@@ -29,7 +29,7 @@ class ValidationLossIT {
                 {"dataset_id": "%s", "epochs": 1, "batch_size": 32, "learning_rate": 0.01, "seed": 3, "workers": 2,
                  "validation_split": 0.25, "hidden_layers": [8], "optimizer": "adam"}""".formatted(dataset));
         TrainingData data = TrainingData.load(fx.spark, uri, DatasetFormat.PARQUET, List.of("rss_0", "rss_1", "rss_2", "rss_3"),
-                List.of("x", "y"), 3, 0.25, 2, 128);
+                null, List.of("x", "y"), 3, 0.25, 2, 128, new long[] {4});
         try {
             Standardization stats = data.standardization();
             MultiLayerNetwork net = ModelFactory.create(config, 4, 2, false);
