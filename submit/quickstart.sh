@@ -4,13 +4,14 @@
 # and submits to Spark local[2] from the SPARK_HOME the build assembles. Then runs the demo:
 # generate a dataset, train, pause, resume, complete. Ctrl-C or SIGTERM stops everything it started.
 #
-#   submit/quickstart.sh [--port P] [--data-dir D] [--s3-port S] [--no-demo]
+#   submit/quickstart.sh [--port P] [--data-dir D] [--s3-port S] [--trainer-jar J] [--no-demo]
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PORT=8090
 DATA_DIR="$PWD/data/quickstart"
 S3_PORT=""
+TRAINER_JAR=""
 DEMO=1
 S3PROXY_VERSION=2.6.0
 BUCKET=training
@@ -24,6 +25,7 @@ while [[ $# -gt 0 ]]; do
     --port) PORT="$2"; shift 2 ;;
     --data-dir) DATA_DIR="$2"; shift 2 ;;
     --s3-port) S3_PORT="$2"; shift 2 ;;
+    --trainer-jar) TRAINER_JAR="$2"; shift 2 ;;
     --no-demo) DEMO=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "Unknown option: $1" >&2; usage >&2; exit 2 ;;
@@ -65,7 +67,8 @@ build() {
 }
 
 CONTROL_PLANE_JAR="$ROOT/control-plane/target/control-plane.jar"
-TRAINER_JAR="$ROOT/spark-trainer/target/spark-trainer.jar"
+# Another trainer jar (the -Pcuda build, say: submit/gpu-smoke.sh) is used as given.
+TRAINER_JAR="${TRAINER_JAR:-$ROOT/spark-trainer/target/spark-trainer.jar}"
 SPARK_HOME_DIR="$ROOT/spark-dist/target/spark-home"
 if [[ ! -f "$CONTROL_PLANE_JAR" || ! -f "$TRAINER_JAR" || ! -x "$SPARK_HOME_DIR/bin/spark-submit" ]]; then
   echo "Building (first run only; log: $LOGS/build.log)..."

@@ -30,6 +30,13 @@ public final class TrainerSettings {
      * shuffle within smaller pools; larger ones cost more per round.
      */
     public static final String CHUNK_BYTES = "spark.pausable.chunkBytes";
+    /**
+     * ND4J threads each training task fits with: {@code auto} (default) gives a task the cores it holds
+     * ({@code spark.task.cpus}; in {@code local[N]}, N shared by the tasks that run at once); a number sets
+     * it; 0 leaves ND4J's own choice (every core of the machine, for every task). The count is part of the
+     * arithmetic (ND4J's reductions split by thread), so a job is exact across pauses on the same settings.
+     */
+    public static final String THREADS_PER_TASK = "spark.pausable.threadsPerTask";
     /** How long the driver retries an unreachable PostgreSQL before failing (seconds, default 60). */
     public static final String DB_RETRY_SECONDS = "spark.pausable.db.retrySeconds";
 

@@ -28,7 +28,6 @@ public final class Seeds {
     public static final long VALIDATION = 1;
     public static final long PARTITION = 2;
     public static final long EPOCH_ORDER = 3;
-    public static final long MASTER = 4;
     public static final long ROW = 5;
     public static final long RECEIVERS = 6;
     public static final long CHUNK = 7;

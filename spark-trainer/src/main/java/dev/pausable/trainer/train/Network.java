@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.util.ComputationGraphUtil;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -74,6 +75,21 @@ public sealed interface Network {
         }
 
         @Override
+        public void setEpochCount(int count) {
+            net.getLayerWiseConfigurations().setEpochCount(count);
+        }
+
+        @Override
+        public void fit(DataSet batch) {
+            net.fit(batch);
+        }
+
+        @Override
+        public double score() {
+            return net.score();
+        }
+
+        @Override
         public Kind kind() {
             return Kind.STACK;
         }
@@ -138,6 +154,21 @@ public sealed interface Network {
         }
 
         @Override
+        public void setEpochCount(int count) {
+            graph.getConfiguration().setEpochCount(count);
+        }
+
+        @Override
+        public void fit(DataSet batch) {
+            graph.fit(ComputationGraphUtil.toMultiDataSet(batch));
+        }
+
+        @Override
+        public double score() {
+            return graph.score();
+        }
+
+        @Override
         public Kind kind() {
             return Kind.GRAPH;
         }
@@ -195,6 +226,14 @@ public sealed interface Network {
     int epochCount();
 
     void incrementEpochCount();
+
+    void setEpochCount(int count);
+
+    /** One training step on {@code batch} (a graph gets it as a MultiDataSet of one input and one output). */
+    void fit(DataSet batch);
+
+    /** The loss of the last minibatch fitted. */
+    double score();
 
     Layer[] layers();
 

@@ -1,46 +1,59 @@
 package dev.pausable.trainer.train;
 
+import dev.pausable.contract.TrainerSettings;
 import dev.pausable.trainer.data.Epoch;
 import java.io.IOException;
-import java.io.Serializable;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.graph.util.ComputationGraphUtil;
-import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
+import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.executioner.GridExecutioner;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Parameter averaging in rounds we drive, with sums that do not depend on which Spark task finishes
  * first.
  *
- * <p><b>Rounds.</b> DL4J's own master cuts an epoch into random splits; here the epoch's minibatches
- * (each worker's order a function of seed and epoch, see {@link Epoch}) are cut into fixed rounds:
- * round {@code r} gives every worker its minibatches {@code [r·F, (r+1)·F)}, F the averaging frequency.
- * After every round the driver holds the averaged parameters and updater state, so a run may stop at
- * any round boundary and a later run continue at the next round exactly as if it had never stopped.
- * A round's tasks read only the data chunks that hold its minibatches.
+ * <p><b>Rounds.</b> The epoch's minibatches (each worker's order a function of seed and epoch, see
+ * {@link Epoch}) are cut into fixed rounds: round {@code r} gives every worker its minibatches
+ * {@code [r·F, (r+1)·F)}, F the averaging frequency. A round is one Spark job of one task per worker
+ * ({@link RoundTask}): the task starts from the averaged state, fits its minibatches and returns its
+ * parameters, updater state and loss. After every round the driver holds the averaged parameters and
+ * updater state, so a run may stop at any round boundary and a later run continue at the next round
+ * exactly as if it had never stopped. A round's tasks read only the data chunks that hold its minibatches.
  *
- * <p><b>Ordered sums.</b> DL4J's master sums worker results with {@code treeAggregate}, whose merge
+ * <p><b>Ordered sums.</b> DL4J's own master sums worker results with {@code treeAggregate}, whose merge
  * order follows task completion: at 3+ workers the floating-point sum then differs run to run (±1e-6),
- * and so would a resumed run. Here the worker results are collected in partition order and summed in
- * that order on the driver. Costs one copy of the parameters (and updater state) per worker on the
- * driver per round, which is what {@code treeAggregate} at depth 1 costs too.
+ * and so would a resumed run. Here the worker results are collected in partition order and summed in that
+ * order on the driver.
+ *
+ * <p><b>Cost per round.</b> The starting state is broadcast as flat Java arrays (the configuration once per
+ * epoch), each executor thread keeps the epoch's network between rounds instead of building it from JSON
+ * every round, and results come back as flat arrays too. DL4J's worker rebuilt the network and
+ * serialized ND4J arrays value by value, which cost more than the fitting itself for small networks.
  */
-public class OrderedParameterAveragingMaster extends ParameterAveragingTrainingMaster {
+public class OrderedParameterAveragingMaster {
 
-    /** The network {@link #fitRounds} trains; the averaged results go to it. */
-    private Network training;
+    private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?\\])?");
+
+    private final int averagingFrequency;
+    private final int threadsPerTask;
     private double score = Double.NaN;
+    private long broadcastNanos;
+    private long workersNanos;
+    private long averagingNanos;
+    private int roundsTrained;
 
-    public OrderedParameterAveragingMaster(Builder builder) {
-        super(builder);
+    /**
+     * @param averagingFrequency minibatches per worker between averages
+     * @param threadsPerTask     ND4J threads each task fits with; 0 leaves ND4J's own choice (all cores)
+     */
+    public OrderedParameterAveragingMaster(int averagingFrequency, int threadsPerTask) {
+        this.averagingFrequency = averagingFrequency;
+        this.threadsPerTask = threadsPerTask;
     }
 
     /** Decides after each round whether the epoch goes on. */
@@ -60,37 +73,40 @@ public class OrderedParameterAveragingMaster extends ParameterAveragingTrainingM
     }
 
     /**
-     * Trains rounds {@code fromRound}, {@code fromRound + 1}, … of {@code epoch} (one partition per worker
-     * in every round), until the epoch is complete or {@code after} stops it. The network's epoch count
-     * moves on only when the epoch is complete (as {@code fit} does). A graph trains on the same minibatches
-     * as {@code MultiDataSet}s of one input and one output.
+     * Where this master's rounds spent their time, on the driver: broadcasting the round's starting state,
+     * waiting for the workers' Spark job (their minibatches, fits and results, and the job's scheduling), and
+     * averaging.
      */
-    public Rounds fitRounds(JavaSparkContext sc, Network network, Epoch epoch, int fromRound, AfterRound after)
-            throws IOException {
-        if (Nd4j.getExecutioner() instanceof GridExecutioner grid) {
-            grid.flushQueue();
+    public record Phases(int rounds, long broadcastNanos, long workersNanos, long averagingNanos) {
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%d rounds: broadcast %.1f ms, workers %.1f ms, averaging %.1f ms "
+                    + "per round", rounds, perRound(broadcastNanos), perRound(workersNanos), perRound(averagingNanos));
         }
-        training = network;
-        SparkDl4jMultiLayer stack = network instanceof Network.Stack s ? new SparkDl4jMultiLayer(sc, s.net(), this)
-                : null;
-        SparkComputationGraph graph = network instanceof Network.Graph g ? new SparkComputationGraph(sc, g.graph(), this)
-                : null;
-        int rounds = epoch.rounds();
-        int done = fromRound;
-        while (done < rounds) {
-            JavaRDD<DataSet> minibatches = epoch.round(done);
-            if (stack != null) {
-                doIteration(stack, minibatches, done + 1, rounds);
-            } else {
-                doIteration(graph, minibatches.map(ComputationGraphUtil::toMultiDataSet), done + 1, rounds);
-            }
-            done++;
-            if (done < rounds && !after.proceed(done, rounds)) {
-                return new Rounds(done, rounds);
-            }
+
+        public double perRound(long nanos) {
+            return rounds == 0 ? 0 : nanos / 1e6 / rounds;
         }
-        network.incrementEpochCount();
-        return new Rounds(rounds, rounds);
+    }
+
+    /** {@link TrainerSettings#THREADS_PER_TASK} for a job of {@code workers} workers under {@code conf}. */
+    public static int threadsPerTask(SparkConf conf, int workers) {
+        String setting = conf.get(TrainerSettings.THREADS_PER_TASK, "auto");
+        if (!setting.equals("auto")) {
+            return Integer.parseInt(setting);
+        }
+        Matcher local = LOCAL.matcher(conf.get("spark.master", ""));
+        if (local.matches()) {
+            int cores = local.group(1) == null ? 1 : local.group(1).equals("*")
+                    ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(local.group(1));
+            return Math.max(1, cores / Math.max(1, Math.min(cores, workers)));
+        }
+        return conf.getInt("spark.task.cpus", 1);
+    }
+
+    public Phases phases() {
+        return new Phases(roundsTrained, broadcastNanos, workersNanos, averagingNanos);
     }
 
     /** The mean of the workers' losses in the last round averaged. */
@@ -98,41 +114,76 @@ public class OrderedParameterAveragingMaster extends ParameterAveragingTrainingM
         return score;
     }
 
-    @Override
-    protected void processResults(SparkDl4jMultiLayer network, SparkComputationGraph graph,
-                                  JavaRDD<ParameterAveragingTrainingResult> results, int splitNum, int totalSplits) {
-        // DL4J's result type is not Java-serializable (its own path ships an aggregate instead).
-        List<WorkerResult> ordered = results
-                .map(r -> new WorkerResult(r.getParameters(), r.getUpdaterState(), r.getScore()))
-                .collect();
+    /**
+     * Trains rounds {@code fromRound}, {@code fromRound + 1}, … of {@code epoch} (one partition per worker
+     * in every round), until the epoch is complete or {@code after} stops it. The network's epoch count
+     * moves on only when the epoch is complete (as {@code fit} does).
+     */
+    public Rounds fitRounds(JavaSparkContext sc, Network network, Epoch epoch, int fromRound, AfterRound after)
+            throws IOException {
+        String epochKey = UUID.randomUUID().toString();
+        Broadcast<String> configuration = sc.broadcast(network.configurationJson());
+        try {
+            int rounds = epoch.rounds();
+            int done = fromRound;
+            while (done < rounds) {
+                round(sc, network, epoch, done, epochKey, configuration);
+                done++;
+                if (done < rounds && !after.proceed(done, rounds)) {
+                    return new Rounds(done, rounds);
+                }
+            }
+            network.incrementEpochCount();
+            return new Rounds(rounds, rounds);
+        } finally {
+            configuration.destroy();
+        }
+    }
+
+    private void round(JavaSparkContext sc, Network network, Epoch epoch, int round, String epochKey,
+                       Broadcast<String> configuration) {
+        long started = System.nanoTime();
+        Broadcast<RoundTask.Start> start = sc.broadcast(new RoundTask.Start(RoundTask.Flat.of(network.params()),
+                RoundTask.Flat.of(network.updaterState()), network.iterationCount(), network.epochCount()));
+        long broadcast = System.nanoTime();
+        List<RoundTask.Result> results;
+        try {
+            results = epoch.round(round)
+                    .mapPartitions(new RoundTask(epochKey, network.kind(), configuration, start, threadsPerTask), true)
+                    .collect();
+        } finally {
+            start.destroy();
+        }
+        long collected = System.nanoTime();
+        average(network, results);
+        broadcastNanos += broadcast - started;
+        workersNanos += collected - broadcast;
+        averagingNanos += System.nanoTime() - collected;
+        roundsTrained++;
+    }
+
+    /** The results' mean, summed in partition order, becomes the network's state; the iteration count moves on. */
+    private void average(Network network, List<RoundTask.Result> results) {
+        if (results.isEmpty()) {
+            return;
+        }
         INDArray params = null;
         INDArray updaterState = null;
         double scoreSum = 0;
-        int count = 0;
-        for (WorkerResult result : ordered) {
-            if (result.parameters() == null) {
-                continue;
-            }
-            params = params == null ? result.parameters().dup() : params.addi(result.parameters());
+        for (RoundTask.Result result : results) {
+            params = params == null ? result.params().toArray() : params.addi(result.params().toArray());
             if (result.updaterState() != null) {
-                updaterState = updaterState == null ? result.updaterState().dup()
-                        : updaterState.addi(result.updaterState());
+                updaterState = updaterState == null ? result.updaterState().toArray()
+                        : updaterState.addi(result.updaterState().toArray());
             }
             scoreSum += result.score();
-            count++;
         }
-        if (params == null) {
-            return;
-        }
-        training.setParams(params.divi(count));
+        int count = results.size();
+        network.setParams(params.divi(count));
         if (updaterState != null) {
-            training.setUpdaterState(updaterState.divi(count));
+            network.setUpdaterState(updaterState.divi(count));
         }
         score = scoreSum / count;
-        training.setIterationCount(training.iterationCount() + averagingFrequency);
-    }
-
-    /** One worker's parameters, updater state and score after an averaging round. */
-    record WorkerResult(INDArray parameters, INDArray updaterState, double score) implements Serializable {
+        network.setIterationCount(network.iterationCount() + averagingFrequency);
     }
 }

@@ -13,7 +13,6 @@ import dev.pausable.trainer.checkpoint.CheckpointCodec;
 import dev.pausable.trainer.checkpoint.CheckpointStore;
 import dev.pausable.trainer.checkpoint.TrainingState;
 import dev.pausable.trainer.data.Epoch;
-import dev.pausable.trainer.data.Seeds;
 import dev.pausable.trainer.data.Standardization;
 import dev.pausable.trainer.data.TrainingData;
 import dev.pausable.trainer.db.EpochRecord;
@@ -26,10 +25,6 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +55,7 @@ public final class TrainingLoop {
     private final Retention retention;
     private final Timing timing;
     private final Preemption preemption;
+    private final int threadsPerTask;
     /** When the last checkpoint of this attempt was committed (or the attempt started), for the interval. */
     private long lastCheckpoint;
     /** A due checkpoint could not be written: the next epoch boundary writes one. */
@@ -96,6 +92,7 @@ public final class TrainingLoop {
         this.retention = Retention.of(config);
         this.timing = timing;
         this.preemption = preemption;
+        this.threadsPerTask = OrderedParameterAveragingMaster.threadsPerTask(sc.getConf(), config.workers());
     }
 
     public Outcome run(TrainingData data) throws IOException {
@@ -136,7 +133,8 @@ public final class TrainingLoop {
             // A resume within an epoch reports the epoch's learning rate, not one read off the moved iteration count.
             double learningRate = state.withinEpoch() ? state.learningRate() : net.learningRate();
             long started = System.nanoTime();
-            OrderedParameterAveragingMaster master = masterFor(epoch);
+            OrderedParameterAveragingMaster master = new OrderedParameterAveragingMaster(config.averagingFrequency(),
+                    threadsPerTask);
             Epoch batches = data.epoch(config.seed(), epoch, config.batchSize(), config.averagingFrequency(), stats);
             TrainingState epochStart = state;
             int trained = epoch;
@@ -155,8 +153,8 @@ public final class TrainingLoop {
             intent = store.recordEpoch(new EpochRecord(epoch, 100.0 * epoch / job.totalEpochs(), trainLoss,
                     valLoss, learningRate, stopping.best(), stopping.bestEpoch(), durationMs,
                     examplesTrained * 1000.0 / Math.max(1, durationMs), net.iterationCount()));
-            log.info("Epoch {}/{}: train_loss={} val_loss={} lr={} ({} ms)", epoch, job.totalEpochs(), trainLoss,
-                    valLoss, learningRate, durationMs);
+            log.info("Epoch {}/{}: train_loss={} val_loss={} lr={} ({} ms; {})", epoch, job.totalEpochs(), trainLoss,
+                    valLoss, learningRate, durationMs, master.phases());
             if (resumedFrom != null) {
                 store.clearPauseCheckpoint();
                 resumedFrom = null;
@@ -300,27 +298,6 @@ public final class TrainingLoop {
         deleteReleased(List.of(checkpoint.get().uri()));
         store.cancel("cancelled while pausing " + boundary);
         return Optional.of(new Outcome.Cancelled(state.lastCompletedEpoch()));
-    }
-
-    /**
-     * A new master per epoch: DL4J's master draws its split seeds from one Random, so a master
-     * reused across epochs (or rebuilt after a restore) would not reproduce the epochs' splits.
-     */
-    private OrderedParameterAveragingMaster masterFor(int epoch) {
-        return new OrderedParameterAveragingMaster(masterSettings(config, Seeds.mix(config.seed(), Seeds.MASTER, epoch)));
-    }
-
-    /** The parameter-averaging settings of a job: pre-partitioned data, updater state kept. */
-    public static ParameterAveragingTrainingMaster.Builder masterSettings(TrainingConfig config, long rngSeed) {
-        return new ParameterAveragingTrainingMaster.Builder(config.workers(), config.batchSize())
-                .batchSizePerWorker(config.batchSize())
-                .averagingFrequency(config.averagingFrequency())
-                .saveUpdater(true)
-                .repartionData(Repartition.Never)
-                .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .storageLevel(StorageLevel.MEMORY_ONLY())
-                .workerPrefetchNumBatches(0)
-                .rngSeed(rngSeed);
     }
 
     private StoredCheckpoint write(Network net, Standardization stats, TrainingState state,

@@ -30,6 +30,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.junit.jupiter.api.Test;
@@ -145,7 +147,17 @@ class TrainerBenchmark {
         List<DataSet> validation = data.validationBatches(1024, stats).collect();
         MultiLayerNetwork net = ModelFactory.create(config, 8, 2, false);
         // Same settings as ours, but DL4J's own master, reused across epochs.
-        ParameterAveragingTrainingMaster master = TrainingLoop.masterSettings(config, config.seed()).build();
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(config.workers(),
+                config.batchSize())
+                .batchSizePerWorker(config.batchSize())
+                .averagingFrequency(config.averagingFrequency())
+                .saveUpdater(true)
+                .repartionData(Repartition.Never)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .storageLevel(StorageLevel.MEMORY_ONLY())
+                .workerPrefetchNumBatches(0)
+                .rngSeed(config.seed())
+                .build();
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, master);
         List<Long> fits = new ArrayList<>();
         for (int epoch = 1; epoch <= epochs; epoch++) {

@@ -18,7 +18,7 @@ class SeedsTest {
     @Test
     void separatesEpochsPartitionsAndPurposes() {
         Set<Long> seen = new HashSet<>();
-        for (long salt : new long[] {Seeds.VALIDATION, Seeds.PARTITION, Seeds.EPOCH_ORDER, Seeds.MASTER}) {
+        for (long salt : new long[] {Seeds.VALIDATION, Seeds.PARTITION, Seeds.EPOCH_ORDER, Seeds.ROW}) {
             for (int epoch = 1; epoch <= 50; epoch++) {
                 for (int partition = 0; partition < 8; partition++) {
                     assertThat(seen.add(Seeds.mix(7, salt, epoch, partition))).isTrue();
