@@ -20,18 +20,24 @@ trap cleanup EXIT
 
 mvn() { command mvn -B -q -Dstyle.color=never -f "$OUT/pom.xml" "$@"; }
 mvn -Pcuda -pl spark-trainer -am dependency:tree -DoutputFile="$OUT/tree.txt" -DappendOutput=true >/dev/null
-grep -q 'org.nd4j:nd4j-cuda-11.6:jar:linux-x86_64' "$OUT/tree.txt" \
+# The trainer's own tree (the modules it needs come first; their test scopes are not in the jar).
+sed -n '/^dev.pausable:spark-trainer:jar/,$p' "$OUT/tree.txt" >"$OUT/trainer-tree.txt"
+grep -q 'org.nd4j:nd4j-cuda-11.6:jar:linux-x86_64' "$OUT/trainer-tree.txt" \
   || { echo "The -Pcuda dependency tree has no nd4j-cuda-11.6 natives" >&2; exit 1; }
-if grep -q 'org.nd4j:nd4j-native:' "$OUT/tree.txt"; then
+if grep -E 'org.nd4j:nd4j-native:jar:.*:(compile|runtime)' "$OUT/trainer-tree.txt"; then
   echo "The -Pcuda dependency tree still has the CPU backend" >&2
   exit 1
 fi
 mvn -Pcuda -pl spark-trainer -am package -DskipTests
 JAR="$OUT/spark-trainer/target/spark-trainer.jar"
 ENTRIES="$(unzip -Z1 "$JAR")"
-for entry in org/nd4j/linalg/jcublas/JCublasBackend.class 'org/nd4j/nativeblas/linux-x86_64/libjnind4jcuda.so'; do
+for entry in org/nd4j/linalg/jcublas/JCublasBackend.class org/nd4j/linalg/jcublas/bindings/linux-x86_64/libjnind4jcuda.so \
+    org/nd4j/linalg/jcublas/bindings/linux-x86_64/libnd4jcuda.so; do
   grep -qx "$entry" <<<"$ENTRIES" || { echo "The CUDA jar lacks $entry" >&2; exit 1; }
 done
+# ND4J finds its backend through this service file; shading must keep the CUDA one in it.
+unzip -p "$JAR" META-INF/services/org.nd4j.linalg.factory.Nd4jBackend | grep -q JCublasBackend \
+  || { echo "The CUDA jar's Nd4jBackend service does not name JCublasBackend" >&2; exit 1; }
 if grep -q '^org/nd4j/linalg/cpu/nativecpu/CpuBackend.class$' <<<"$ENTRIES"; then
   echo "The CUDA jar still holds the CPU backend" >&2
   exit 1
