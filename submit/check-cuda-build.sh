@@ -2,7 +2,7 @@
 # The GPU build, checked on a machine without a GPU: builds the trainer with ND4J's CUDA 11.6 backend
 # (-Pcuda) into a scratch copy of the repository, checks that the dependency tree resolves to the CUDA
 # backend and no CPU one, and that the shaded jar holds the backend's classes and its native library;
-# prints the jar's size, then deletes the scratch copy (the jar is about 650 MB).
+# prints the jar's size, then deletes the scratch copy (the jar is about 620 MB).
 #
 #   submit/check-cuda-build.sh [--keep]   (--keep: leave the jar in target/cuda-check/spark-trainer-cuda.jar)
 set -euo pipefail
@@ -30,13 +30,14 @@ if grep -E 'org.nd4j:nd4j-native:jar:.*:(compile|runtime)' "$OUT/trainer-tree.tx
 fi
 mvn -Pcuda -pl spark-trainer -am package -DskipTests
 JAR="$OUT/spark-trainer/target/spark-trainer.jar"
-ENTRIES="$(unzip -Z1 "$JAR")"
+ENTRIES="$(jar tf "$JAR")"
 for entry in org/nd4j/linalg/jcublas/JCublasBackend.class org/nd4j/linalg/jcublas/bindings/linux-x86_64/libjnind4jcuda.so \
     org/nd4j/linalg/jcublas/bindings/linux-x86_64/libnd4jcuda.so; do
   grep -qx "$entry" <<<"$ENTRIES" || { echo "The CUDA jar lacks $entry" >&2; exit 1; }
 done
 # ND4J finds its backend through this service file; shading must keep the CUDA one in it.
-unzip -p "$JAR" META-INF/services/org.nd4j.linalg.factory.Nd4jBackend | grep -q JCublasBackend \
+(cd "$OUT" && jar xf "$JAR" META-INF/services/org.nd4j.linalg.factory.Nd4jBackend)
+grep -q JCublasBackend "$OUT/META-INF/services/org.nd4j.linalg.factory.Nd4jBackend" \
   || { echo "The CUDA jar's Nd4jBackend service does not name JCublasBackend" >&2; exit 1; }
 if grep -q '^org/nd4j/linalg/cpu/nativecpu/CpuBackend.class$' <<<"$ENTRIES"; then
   echo "The CUDA jar still holds the CPU backend" >&2
