@@ -7,7 +7,8 @@
 #
 #   submit/gpu-smoke.sh [--data-dir D] [--epochs N] [--tolerance T]   (T: relative, default 0.02)
 #
-# Needs: the NVIDIA driver (libcuda.so.1, nvidia-smi; 450.80.02 or newer for CUDA 11.x), curl, Maven.
+# Needs: the NVIDIA driver (libcuda.so.1, nvidia-smi; 450.80.02 or newer for CUDA 11.x), cuBLAS and
+# cuSOLVER of CUDA 11 (libcublas.so.11, libcusolver.so.11), curl, Maven.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,7 +21,7 @@ while [[ $# -gt 0 ]]; do
     --data-dir) DATA_DIR="$2"; shift 2 ;;
     --epochs) EPOCHS="$2"; shift 2 ;;
     --tolerance) TOLERANCE="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown option: $1" >&2; exit 2 ;;
   esac
 done

@@ -31,9 +31,10 @@ public final class TrainerSettings {
      */
     public static final String CHUNK_BYTES = "spark.pausable.chunkBytes";
     /**
-     * ND4J threads each training task fits with: {@code auto} (default) gives a task the cores it holds
-     * ({@code spark.task.cpus}; in {@code local[N]}, N shared by the tasks that run at once); a number sets
-     * it; 0 leaves ND4J's own choice (every core of the machine, for every task). The count is part of the
+     * ND4J threads each training task fits with: {@code auto} (default) shares an executor's cores
+     * ({@code local[N]}: N; else {@code spark.executor.cores}) among the job's tasks that can run on it at
+     * once, never fewer than {@code spark.task.cpus}, and leaves ND4J's own choice when the executors' cores
+     * are not set; a number sets it; 0 leaves ND4J's own choice (every core of the machine, for every task). The count is part of the
      * arithmetic (ND4J's reductions split by thread), so a job is exact across pauses on the same settings.
      */
     public static final String THREADS_PER_TASK = "spark.pausable.threadsPerTask";

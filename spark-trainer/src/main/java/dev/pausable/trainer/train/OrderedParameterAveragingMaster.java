@@ -90,19 +90,30 @@ public class OrderedParameterAveragingMaster {
         }
     }
 
-    /** {@link TrainerSettings#THREADS_PER_TASK} for a job of {@code workers} workers under {@code conf}. */
+    /**
+     * {@link TrainerSettings#THREADS_PER_TASK} for a job of {@code workers} workers under {@code conf}: a
+     * number as set; {@code auto} shares an executor's cores among the job's tasks that can run on it at once
+     * ({@code local[N]}: N cores; elsewhere {@code spark.executor.cores}, never fewer than
+     * {@code spark.task.cpus}); 0 (ND4J's own choice) when the executors' cores are not set.
+     */
     public static int threadsPerTask(SparkConf conf, int workers) {
         String setting = conf.get(TrainerSettings.THREADS_PER_TASK, "auto");
         if (!setting.equals("auto")) {
             return Integer.parseInt(setting);
         }
+        int taskCpus = conf.getInt("spark.task.cpus", 1);
         Matcher local = LOCAL.matcher(conf.get("spark.master", ""));
+        int cores;
         if (local.matches()) {
-            int cores = local.group(1) == null ? 1 : local.group(1).equals("*")
+            cores = local.group(1) == null ? 1 : local.group(1).equals("*")
                     ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(local.group(1));
-            return Math.max(1, cores / Math.max(1, Math.min(cores, workers)));
+        } else if (conf.contains("spark.executor.cores")) {
+            cores = conf.getInt("spark.executor.cores", 1);
+        } else {
+            return 0;
         }
-        return conf.getInt("spark.task.cpus", 1);
+        int together = Math.max(1, Math.min(cores / Math.max(1, taskCpus), workers));
+        return Math.max(taskCpus, cores / together);
     }
 
     public Phases phases() {
