@@ -130,13 +130,7 @@ class ArrayFeaturesIT extends TrainingRuns {
                 .write().option("header", true).csv(csv);
         UUID fromCsv = fx.insertJob("training", config(2, register(csv, "csv", "{6,12}"), dl4j(recurrent())),
                 windows, EPOCHS);
-        UUID fromParquet = newJob(2);
-
-        assertThat(run(fromParquet, 1, null)).isInstanceOf(Outcome.Completed.class);
-        assertThat(run(fromCsv, 1, null)).isInstanceOf(Outcome.Completed.class);
-
-        assertThat(valLosses(fromCsv)).hasSize(EPOCHS).isEqualTo(valLosses(fromParquet));
-        assertSameModel(checkpoint(fromCsv, "final", EPOCHS), checkpoint(fromParquet, "final", EPOCHS));
+        assertTrainIdentically(newJob(2), fromCsv);
     }
 
     @Test

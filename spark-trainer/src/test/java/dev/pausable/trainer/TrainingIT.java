@@ -182,14 +182,7 @@ class TrainingIT extends TrainingRuns {
                 INSERT INTO datasets (id, name, uri, format, feature_columns, label_columns, task)
                 SELECT ?, 'as csv', ?, 'csv', feature_columns, label_columns, task FROM datasets WHERE id = ?""",
                 csvDataset, csv, dataset);
-        UUID fromParquet = newJob(2);
-        UUID fromCsv = fx.insertJob("training", config(2, csvDataset), csvDataset, EPOCHS);
-
-        assertThat(run(fromParquet, 1, null)).isInstanceOf(Outcome.Completed.class);
-        assertThat(run(fromCsv, 1, null)).isInstanceOf(Outcome.Completed.class);
-
-        assertThat(valLosses(fromCsv)).hasSize(EPOCHS).isEqualTo(valLosses(fromParquet));
-        assertSameModel(checkpoint(fromCsv, "final", EPOCHS), checkpoint(fromParquet, "final", EPOCHS));
+        assertTrainIdentically(newJob(2), fx.insertJob("training", config(2, csvDataset), csvDataset, EPOCHS));
     }
 
     @Test

@@ -85,6 +85,15 @@ abstract class TrainingRuns {
         return uri;
     }
 
+    /** Trains both fresh jobs to completion: the same validation loss every epoch, the same final model bit for bit. */
+    protected void assertTrainIdentically(UUID job, UUID twin) throws IOException {
+        assertThat(run(job, 1, null)).isInstanceOf(Outcome.Completed.class);
+        assertThat(run(twin, 1, null)).isInstanceOf(Outcome.Completed.class);
+
+        assertThat(valLosses(twin)).hasSize(EPOCHS).isEqualTo(valLosses(job));
+        assertSameModel(checkpoint(twin, "final", EPOCHS), checkpoint(job, "final", EPOCHS));
+    }
+
     /** Pauses after epoch 2, resumes, and compares every epoch and the final model with an uninterrupted twin. */
     protected void pauseAtAnEpochResumeAndCompareWithATwin(int workers) throws Exception {
         UUID straight = newJob(workers);

@@ -9,12 +9,8 @@ import dev.pausable.trainer.data.TrainingData;
 import dev.pausable.trainer.train.ModelFactory;
 import dev.pausable.trainer.train.Network;
 import dev.pausable.trainer.train.OrderedParameterAveragingMaster;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -40,7 +36,7 @@ class ThroughputBenchmark {
             "rss_6", "rss_7");
 
     private final TrainerFixture fx = TrainerFixture.get();
-    private final List<String> report = new ArrayList<>();
+    private final Report report = new Report();
     /** ND4J's own thread counts, before the workers' tasks (in this JVM: local mode) set theirs. */
     private static final int OPS_THREADS = Nd4j.getEnvironment().maxThreads();
     private static final int BLAS_THREADS = Nd4j.factory().blas().getMaxThreads();
@@ -55,9 +51,9 @@ class ThroughputBenchmark {
         UUID dataset = fx.generateDataset(ROWS, FEATURES.size(), 1000, 4.0);
         String uri = fx.queryString("SELECT uri FROM datasets WHERE id = ?", dataset);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(fx.spark.sparkContext());
-        line("dataset: %d rows x %d features, batch 64, %d epochs per side, 2 workers on local[2] vs one JVM",
+        report.line("dataset: %d rows x %d features, batch 64, %d epochs per side, 2 workers on local[2] vs one JVM",
                 ROWS, FEATURES.size(), EPOCHS);
-        line("ND4J threads in one JVM: %d (BLAS %d)", OPS_THREADS, BLAS_THREADS);
+        report.line("ND4J threads in one JVM: %d (BLAS %d)", OPS_THREADS, BLAS_THREADS);
         for (Model model : List.of(new Model("5k", "[64, 64]", 5, 20), new Model("271k", "[512, 512]", 5),
                 new Model("1M", "[1024, 1024]", 5))) {
             if (!MODELS.contains(model.name())) {
@@ -67,9 +63,7 @@ class ThroughputBenchmark {
                 compare(sc, dataset, uri, model, frequency);
             }
         }
-        Path out = Path.of("target", "bench");
-        Files.createDirectories(out);
-        Files.write(out.resolve("throughput.txt"), report);
+        report.write("throughput.txt");
     }
 
     private void compare(JavaSparkContext sc, UUID dataset, String uri, Model model, int frequency) throws Exception {
@@ -102,14 +96,14 @@ class ThroughputBenchmark {
                 }
             }
             double samples = data.trainCount();
-            double singleRate = samples / (median(singleNanos) / 1e9);
-            double averagedRate = samples / (median(averagedNanos) / 1e9);
-            line("%s (%d parameters), averaging every %d: one JVM %.0f samples/s, 2 workers %.0f samples/s, "
+            double singleRate = samples / (Report.median(singleNanos) / 1e9);
+            double averagedRate = samples / (Report.median(averagedNanos) / 1e9);
+            report.line("%s (%d parameters), averaging every %d: one JVM %.0f samples/s, 2 workers %.0f samples/s, "
                     + "ratio %.2f", model.name(), single.numParams(), frequency, singleRate, averagedRate,
                     averagedRate / singleRate);
             OrderedParameterAveragingMaster.Phases last = phases.get(phases.size() - 1);
-            double singleRoundMs = median(singleNanos) / 1e6 / last.rounds();
-            line("  per round: %s; the same minibatches in one JVM: %.1f ms", last, singleRoundMs);
+            double singleRoundMs = Report.median(singleNanos) / 1e6 / last.rounds();
+            report.line("  per round: %s; the same minibatches in one JVM: %.1f ms", last, singleRoundMs);
         } finally {
             data.release();
         }
@@ -139,16 +133,4 @@ class ThroughputBenchmark {
         return master;
     }
 
-    private void line(String format, Object... args) {
-        String text = String.format(Locale.ROOT, format, args);
-        System.out.println("BENCH " + text);
-        report.add(text);
-    }
-
-    private static long median(long[] values) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int mid = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
 }

@@ -17,13 +17,10 @@ import dev.pausable.trainer.train.TrainingLoop;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaRDD;
@@ -64,7 +61,7 @@ class TrainerBenchmark {
     }
 
     private final TrainerFixture fx = TrainerFixture.get();
-    private final List<String> report = new ArrayList<>();
+    private final Report report = new Report();
 
     @Test
     void throughputAndCheckpointCost() throws Exception {
@@ -110,30 +107,28 @@ class TrainerBenchmark {
             }
         }
         double samples = (double) data.trainCount() * EPOCHS;
-        double plainRate = samples / (median(plainNanos) / 1e9);
-        double oursRate = samples / (median(oursNanos) / 1e9);
-        line("dataset: %d rows (%d train, %d validation), %d epochs, batch 64, 2 workers, local[2], %d rounds",
+        double plainRate = samples / (Report.median(plainNanos) / 1e9);
+        double oursRate = samples / (Report.median(oursNanos) / 1e9);
+        report.line("dataset: %d rows (%d train, %d validation), %d epochs, batch 64, 2 workers, local[2], %d rounds",
                 ROWS, data.trainCount(), data.validationCount(), EPOCHS, ROUNDS);
-        line("plain SparkDl4jMultiLayer.fit: %.0f samples/s (median of %s ms)", plainRate, ms(plainNanos));
-        line("pausable training loop:        %.0f samples/s (median of %s ms)", oursRate, ms(oursNanos));
-        line("throughput ratio ours/plain:   %.3f (goal >= 0.98)", oursRate / plainRate);
-        double checkpointedRate = samples / (median(checkpointedNanos) / 1e9);
-        line("with a checkpoint every epoch: %.0f samples/s (median of %s ms)", checkpointedRate, ms(checkpointedNanos));
-        line("throughput ratio checkpointed/ours: %.3f (goal >= 0.97)", checkpointedRate / oursRate);
-        double everyRoundRate = samples / (median(everyRoundNanos) / 1e9);
-        line("round recorded and intent read after every round: %.0f samples/s (median of %s ms)", everyRoundRate,
+        report.line("plain SparkDl4jMultiLayer.fit: %.0f samples/s (median of %s ms)", plainRate, ms(plainNanos));
+        report.line("pausable training loop:        %.0f samples/s (median of %s ms)", oursRate, ms(oursNanos));
+        report.line("throughput ratio ours/plain:   %.3f (goal >= 0.98)", oursRate / plainRate);
+        double checkpointedRate = samples / (Report.median(checkpointedNanos) / 1e9);
+        report.line("with a checkpoint every epoch: %.0f samples/s (median of %s ms)", checkpointedRate, ms(checkpointedNanos));
+        report.line("throughput ratio checkpointed/ours: %.3f (goal >= 0.97)", checkpointedRate / oursRate);
+        double everyRoundRate = samples / (Report.median(everyRoundNanos) / 1e9);
+        report.line("round recorded and intent read after every round: %.0f samples/s (median of %s ms)", everyRoundRate,
                 ms(everyRoundNanos));
-        double neverRate = samples / (median(neverNanos) / 1e9);
-        line("round recorded and intent read only at epoch ends: %.0f samples/s (median of %s ms)", neverRate,
+        double neverRate = samples / (Report.median(neverNanos) / 1e9);
+        report.line("round recorded and intent read only at epoch ends: %.0f samples/s (median of %s ms)", neverRate,
                 ms(neverNanos));
-        line("throughput ratio ours/epoch-ends-only (cost of reading the intent every %d ms): %.3f (goal >= 0.99)",
+        report.line("throughput ratio ours/epoch-ends-only (cost of reading the intent every %d ms): %.3f (goal >= 0.99)",
                 DEFAULT_REPORT.toMillis(), oursRate / neverRate);
-        line("throughput ratio every-round/epoch-ends-only: %.3f", everyRoundRate / neverRate);
+        report.line("throughput ratio every-round/epoch-ends-only: %.3f", everyRoundRate / neverRate);
 
         checkpointCost(store, data, config);
-        Path out = Path.of("target", "bench");
-        Files.createDirectories(out);
-        Files.write(out.resolve("trainer-benchmark.txt"), report);
+        report.write("trainer-benchmark.txt");
     }
 
     /** DL4J's usual way: one master for all epochs, DataSets built once and cached. */
@@ -174,7 +169,7 @@ class TrainerBenchmark {
         }
         long took = System.nanoTime() - started;
         batches.unpersist(false);
-        line("  plain fit ms per epoch: %s", fits);
+        report.line("  plain fit ms per epoch: %s", fits);
         return took;
     }
 
@@ -190,7 +185,7 @@ class TrainerBenchmark {
                 new TrainingLoop.Timing(Duration.ofMinutes(5), roundReport),
                 dev.pausable.trainer.train.Preemption.never()).run(data);
         long took = System.nanoTime() - started;
-        line("  ours fit ms per epoch:  %s", fx.queryStrings(
+        report.line("  ours fit ms per epoch:  %s", fx.queryStrings(
                 "SELECT duration_ms FROM training_metrics WHERE job_id = ? ORDER BY epoch", job));
         return took;
     }
@@ -232,24 +227,10 @@ class TrainerBenchmark {
             }
             get[i] = System.nanoTime() - t0;
         }
-        line("checkpoint: %d bytes; write (encode + SHA-256 + PUT) %.1f ms vs raw PUT %.1f ms: ratio %.2f",
-                sample.length, median(write) / 1e6, median(put) / 1e6, (double) median(write) / median(put));
-        line("checkpoint: restore (GET + verify + decode) %.1f ms vs raw GET %.1f ms: ratio %.2f",
-                median(restore) / 1e6, median(get) / 1e6, (double) median(restore) / median(get));
-    }
-
-    private void line(String format, Object... args) {
-        String text = String.format(Locale.ROOT, format, args);
-        System.out.println("BENCH " + text);
-        report.add(text);
-    }
-
-    /** The median; for an even count the mean of the middle two. */
-    private static long median(long[] values) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int mid = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        report.line("checkpoint: %d bytes; write (encode + SHA-256 + PUT) %.1f ms vs raw PUT %.1f ms: ratio %.2f",
+                sample.length, Report.median(write) / 1e6, Report.median(put) / 1e6, (double) Report.median(write) / Report.median(put));
+        report.line("checkpoint: restore (GET + verify + decode) %.1f ms vs raw GET %.1f ms: ratio %.2f",
+                Report.median(restore) / 1e6, Report.median(get) / 1e6, (double) Report.median(restore) / Report.median(get));
     }
 
     private static String ms(long[] values) {
