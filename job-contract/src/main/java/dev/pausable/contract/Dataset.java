@@ -10,8 +10,8 @@ import java.util.UUID;
  * each example's values in the one feature column, an array (see {@link NewDataset#validated}).
  */
 public record Dataset(UUID id, String name, String uri, DatasetFormat format, Long numSamples,
-                      List<String> featureColumns, List<Integer> featureShape, List<String> labelColumns, DatasetTask task, UUID createdByJobId,
-                      OffsetDateTime createdAt) {
+                      List<String> featureColumns, List<Integer> featureShape, List<String> labelColumns,
+                      DatasetTask task, UUID createdByJobId, OffsetDateTime createdAt) {
 
     /** Feature values per example: the feature columns, or the elements of the shape. */
     public int featureCount() {

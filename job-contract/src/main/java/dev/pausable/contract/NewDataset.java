@@ -85,8 +85,8 @@ public record NewDataset(String name, String uri, DatasetFormat format, Long num
             throw new FieldException("feature_shape", "must have 1 to 3 dimensions ([n], [features, time] or "
                     + "[channels, height, width])");
         }
-        if (shape.stream().anyMatch(d -> d == null || d < 1)) {
-            throw new FieldException("feature_shape", "must list sizes of at least 1");
+        if (shape.stream().anyMatch(d -> d == null || d < 1 || d > MAX_FEATURE_ELEMENTS)) {
+            throw new FieldException("feature_shape", "must list sizes from 1 to " + MAX_FEATURE_ELEMENTS);
         }
         if (shape.stream().mapToLong(Integer::longValue).reduce(1, Math::multiplyExact) > MAX_FEATURE_ELEMENTS) {
             throw new FieldException("feature_shape", "must hold at most " + MAX_FEATURE_ELEMENTS + " values");
