@@ -3,10 +3,13 @@ package dev.pausable.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +18,9 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import java.util.zip.ZipFile;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * What "nothing lost" means from outside, for a job that went through faults and its uninterrupted twin
@@ -27,6 +31,8 @@ import org.deeplearning4j.util.ModelSerializer;
  */
 record Twins(Api api, Function<String, Path> objects) {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** Checkpoints on the local file system. */
     static Twins local(Api api) {
         return new Twins(api, uri -> Path.of(URI.create(uri)));
@@ -34,17 +40,29 @@ record Twins(Api api, Function<String, Path> objects) {
 
     void assertIdentical(String job, String twin) throws IOException {
         assertThat(valLosses(job)).as("per-epoch validation losses of " + job).isEqualTo(valLosses(twin));
-        assertThat(finalModel(job).params()).as("final parameters of " + job).isEqualTo(finalModel(twin).params());
+        assertThat(finalParameters(job)).as("final parameters of " + job).isEqualTo(finalParameters(twin));
+    }
+
+    /** The final model's parameters, read with plain DL4J as a layer stack or, for a graph, a ComputationGraph. */
+    INDArray finalParameters(String job) throws IOException {
+        File model = finalModelFile(job);
+        try (ZipFile zip = new ZipFile(model)) {
+            String configuration = new String(zip.getInputStream(zip.getEntry(ModelSerializer.CONFIGURATION_JSON))
+                    .readAllBytes(), StandardCharsets.UTF_8);
+            return JSON.readTree(configuration).has("vertices")
+                    ? ModelSerializer.restoreComputationGraph(model, false).params()
+                    : ModelSerializer.restoreMultiLayerNetwork(model, false).params();
+        }
     }
 
     List<String> valLosses(String job) throws IOException {
         return api.metrics(job).stream().map(m -> m.get("epoch").asInt() + ":" + m.get("val_loss").asText()).toList();
     }
 
-    MultiLayerNetwork finalModel(String job) throws IOException {
+    private File finalModelFile(String job) throws IOException {
         JsonNode model = api.checkpoints(job).stream().filter(c -> c.get("kind").asText().equals("final")
                 && c.get("deleted_at").isNull()).findFirst().orElseThrow();
-        return ModelSerializer.restoreMultiLayerNetwork(objects.apply(model.get("uri").asText()).toFile(), false);
+        return objects.apply(model.get("uri").asText()).toFile();
     }
 
     /** Live checkpoints: at most 2 periodic, 1 best, 1 final, no pause (superseded); each object as committed. */
