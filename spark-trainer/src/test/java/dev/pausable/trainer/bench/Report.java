@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** A benchmark's lines: printed as they come (prefixed {@code BENCH}) and written to target/bench at the end. */
 final class Report {
@@ -17,6 +18,11 @@ final class Report {
         String text = String.format(Locale.ROOT, format, args);
         System.out.println("BENCH " + text);
         lines.add(text);
+    }
+
+    /** A tab-separated row for a plot (bench/Plot.java), kept but not printed. */
+    void row(Object... cells) {
+        lines.add(Arrays.stream(cells).map(String::valueOf).collect(Collectors.joining("\t")));
     }
 
     void write(String fileName) throws IOException {
