@@ -57,7 +57,7 @@ class CheckpointSizeBenchmark {
         report.line("%-5s %10s %12s %9s %9s %9s %9s %9s %9s %9s %9s", "model", "parameters", "bytes",
                 "encode_ms", "store_ms", "write_ms", "put_ms", "fetch_ms", "decode_ms", "restore_ms", "get_ms");
         Report tsv = new Report();
-        tsv.row("parameters", "checkpoint_mb", "write_ms", "raw_put_ms", "restore_ms", "raw_get_ms");
+        tsv.row("parameters", "write", "raw PUT", "restore", "raw GET");
         for (Model model : List.of(new Model("5k", 64), new Model("50k", 200), new Model("500k", 700),
                 new Model("5M", 2230))) {
             MultiLayerNetwork net = trainedOnce(model.width());
@@ -116,7 +116,7 @@ class CheckpointSizeBenchmark {
                     restoreMs, ms(get));
             report.line("      write/raw PUT %.2f, restore/raw GET %.2f, %.1f bytes per parameter",
                     writeMs / ms(put), restoreMs / ms(get), (double) bytes.length / net.numParams());
-            tsv.row(net.numParams(), bytes.length / 1e6, writeMs, ms(put), restoreMs, ms(get));
+            tsv.row(net.numParams(), writeMs, ms(put), restoreMs, ms(get));
         }
         report.write("checkpoint-size.txt");
         tsv.write("checkpoint-size.tsv");
