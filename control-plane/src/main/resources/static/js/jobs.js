@@ -100,13 +100,19 @@ function onEvent(message) {
 
 // The create form: the API's own validation messages, next to the field they name.
 const form = document.getElementById("create");
-function showFieldsFor(type) {
+// A field shows for its job type and, among a training job's, for the network it configures: a DL4J
+// configuration brings its own updater and schedule, so the built-in network's are not offered with it.
+function showFields() {
+  const type = form.job_type.value;
+  const model = form.model_type.value;
   for (const label of form.querySelectorAll("label[data-for]")) {
-    label.style.display = label.dataset.for === type ? "" : "none";
+    const shown = label.dataset.for === type && (!label.dataset.model || label.dataset.model === model);
+    label.style.display = shown ? "" : "none";
   }
 }
-form.job_type.addEventListener("change", () => showFieldsFor(form.job_type.value));
-showFieldsFor("training");
+form.job_type.addEventListener("change", showFields);
+form.model_type.addEventListener("change", showFields);
+showFields();
 
 async function loadDatasets() {
   const page = await api("GET", "/datasets?limit=100");
@@ -120,23 +126,52 @@ function number(name) {
   return value === "" ? undefined : Number(value);
 }
 
+// Pasted JSON that does not parse cannot be sent as an object: refused here, named like the API's refusals.
+function configurationJson() {
+  const text = form.configuration.value.trim();
+  try {
+    return JSON.parse(text === "" ? "null" : text);
+  } catch (error) {
+    const refusal = new Error(`Field 'config.model.configuration' is not JSON: ${error.message}`);
+    refusal.problem = { field: "config.model.configuration" };
+    throw refusal;
+  }
+}
+
+// The input a refusal's field names: the model's fields are the network chosen.
+function inputFor(field) {
+  if (field.startsWith("model")) {
+    return { dl4j: form.configuration, dl4j_uri: form.configuration_uri }[form.model_type.value] || form.hidden_layers;
+  }
+  const name = field.split(".")[0];
+  return form[name] || (name === "lr_schedule" ? form.lr_schedule_type : null);
+}
+
 function createRequest() {
   const type = form.job_type.value;
   const config = {};
   const put = (key, value) => { if (value !== undefined && value !== "") config[key] = value; };
   if (type === "training") {
     put("dataset_id", form.dataset_id.value);
-    for (const key of ["epochs", "batch_size", "learning_rate", "workers", "validation_split", "early_stop_patience",
+    for (const key of ["epochs", "batch_size", "workers", "validation_split", "early_stop_patience",
       "checkpoint_every_epochs", "seed"]) {
       put(key, number(key));
     }
-    const layers = form.hidden_layers.value.trim();
-    if (layers) config.hidden_layers = layers.split(/[\s,]+/).filter(Boolean).map(Number);
-    put("optimizer", form.optimizer.value);
-    if (form.lr_schedule_type.value) {
-      config.lr_schedule = { type: form.lr_schedule_type.value };
-      if (number("lr_gamma") !== undefined) config.lr_schedule.gamma = number("lr_gamma");
-      if (number("lr_step_epochs") !== undefined) config.lr_schedule.step_epochs = number("lr_step_epochs");
+    const model = form.model_type.value;
+    if (model === "dl4j") {
+      config.model = { type: "dl4j", configuration: configurationJson() };
+    } else if (model === "dl4j_uri") {
+      config.model = { type: "dl4j", configuration_uri: form.configuration_uri.value.trim() };
+    } else {
+      put("learning_rate", number("learning_rate"));
+      const layers = form.hidden_layers.value.trim();
+      if (layers) config.hidden_layers = layers.split(/[\s,]+/).filter(Boolean).map(Number);
+      put("optimizer", form.optimizer.value);
+      if (form.lr_schedule_type.value) {
+        config.lr_schedule = { type: form.lr_schedule_type.value };
+        if (number("lr_gamma") !== undefined) config.lr_schedule.gamma = number("lr_gamma");
+        if (number("lr_step_epochs") !== undefined) config.lr_schedule.step_epochs = number("lr_step_epochs");
+      }
     }
   } else {
     for (const key of ["num_samples", "num_receivers", "partitions"]) put(key, number(key));
@@ -156,8 +191,8 @@ form.addEventListener("submit", async event => {
     reloadSoon();
   } catch (error) {
     errorBox.textContent = error.message;
-    const field = error.problem && error.problem.field ? error.problem.field.replace(/^config\./, "").split(".")[0] : null;
-    const input = field && (form[field] || (field === "lr_schedule" ? form.lr_schedule_type : null));
+    const field = error.problem && error.problem.field ? error.problem.field.replace(/^config\./, "") : null;
+    const input = field && inputFor(field);
     if (input) input.classList.add("error-field");
   }
 });

@@ -6,6 +6,7 @@ import dev.pausable.controlplane.auth.Role;
 import dev.pausable.controlplane.support.ApiITBase;
 import dev.pausable.controlplane.support.Await;
 import dev.pausable.controlplane.support.Http;
+import dev.pausable.controlplane.support.Networks;
 import dev.pausable.controlplane.support.RecordingLauncher;
 import java.time.Duration;
 import java.util.List;
@@ -337,7 +338,7 @@ class JobsApiIT extends ApiITBase {
         Http.Response dense = http.post(JOBS, """
                 {"job_name": "dense", "config": {"dataset_id": "%s", "epochs": 2, "batch_size": 8,
                  "model": {"type": "dl4j", "configuration": %s}}}"""
-                .formatted(dataset, NetworkConfigurationsIT.branches(3)));
+                .formatted(dataset, Networks.branches(3)));
         assertField(dense, "config.model.configuration");
         assertThat(dense.detail()).startsWith("Field 'config.model.configuration' vertex 'wide' (DenseLayer) "
                 + "cannot take the dataset's column 'rss_window' of shape [3, 16] (InputTypeRecurrent(3,timeSeriesLength=16");

@@ -1,5 +1,6 @@
 package dev.pausable.controlplane.job;
 
+import static dev.pausable.controlplane.support.Networks.branches;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pausable.controlplane.support.ApiITBase;
@@ -8,16 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 
@@ -34,23 +27,6 @@ class NetworkConfigurationsIT extends ApiITBase {
     @AfterEach
     void removeConfigurationFiles() throws IOException {
         FileSystemUtils.deleteRecursively(CONFIGURATIONS.getParent().getParent());
-    }
-
-    /** Two dense branches of the features, merged, and a regression head: the dataset's 3 features and 2 labels. */
-    static String branches(int inputs) {
-        ComputationGraphConfiguration graph = new NeuralNetConfiguration.Builder().updater(new Adam(0.01))
-                .graphBuilder()
-                .addInputs("features")
-                .addLayer("wide", new DenseLayer.Builder().nIn(inputs).nOut(8).activation(Activation.RELU).build(),
-                        "features")
-                .addLayer("deep", new DenseLayer.Builder().nIn(inputs).nOut(4).activation(Activation.TANH).build(),
-                        "features")
-                .addVertex("merged", new MergeVertex(), "wide", "deep")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(12).nOut(2)
-                        .activation(Activation.IDENTITY).build(), "merged")
-                .setOutputs("out")
-                .build();
-        return graph.toJson();
     }
 
     private Http.Response create(UUID dataset, String model, String extra) {

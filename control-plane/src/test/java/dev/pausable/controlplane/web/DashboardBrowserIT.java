@@ -6,6 +6,7 @@ import dev.pausable.controlplane.auth.Role;
 import dev.pausable.controlplane.support.ApiITBase;
 import dev.pausable.controlplane.support.Browser;
 import dev.pausable.controlplane.support.Http;
+import dev.pausable.controlplane.support.Networks;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -20,6 +21,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The seed's Test 5 in a real headless Chromium against the running control plane and its real
@@ -228,6 +230,45 @@ class DashboardBrowserIT extends ApiITBase {
         form.findElement(By.cssSelector("button[type=submit]")).click();
         waitFor().until(d -> jobIds().size() == 1);
         assertThat(countJobs()).isEqualTo(1);
+    }
+
+    @Test
+    void theCreateFormTakesADl4jNetworkAndShowsWhatDoesNotFit() {
+        UUID dataset = registerDataset();
+        Http.Response api = http.post("/v1/training/jobs", """
+                {"job_name": "x", "config": {"dataset_id": "%s", "epochs": 3, "batch_size": 32,
+                 "model": {"type": "dl4j", "configuration": %s}}}""".formatted(dataset, Networks.branches(4)));
+        assertThat(api.status()).isEqualTo(400);
+        openJobs();
+        WebElement form = browser.findElement(By.id("create"));
+        waitFor().until(d -> !form.findElements(By.cssSelector("select[name=dataset_id] option[value='" + dataset + "']"))
+                .isEmpty());
+        new Select(form.findElement(By.name("model_type"))).selectByValue("dl4j");
+        WebElement configuration = form.findElement(By.name("configuration"));
+        assertThat(configuration.isDisplayed()).isTrue();
+        assertThat(form.findElement(By.name("learning_rate")).isDisplayed())
+                .as("a DL4J configuration brings its own updater").isFalse();
+        assertThat(form.findElement(By.name("hidden_layers")).isDisplayed()).isFalse();
+
+        browser.executeScript("arguments[0].value = arguments[1]", configuration, "{\"vertices\": ");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        waitFor().until(d -> !browser.findElement(By.id("create-error")).getText().isEmpty());
+        assertThat(browser.findElement(By.id("create-error")).getText())
+                .startsWith("Field 'config.model.configuration' is not JSON: ");
+        assertThat(configuration.getAttribute("class")).contains("error-field");
+
+        browser.executeScript("arguments[0].value = arguments[1]", configuration, Networks.branches(4));
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        waitFor().until(d -> browser.findElement(By.id("create-error")).getText().equals(api.detail()));
+        assertThat(configuration.getAttribute("class")).contains("error-field");
+        assertThat(countJobs()).isZero();
+
+        browser.executeScript("arguments[0].value = arguments[1]", configuration, Networks.branches(3));
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        waitFor().until(d -> jobIds().size() == 1);
+        JsonNode created = http.get("/v1/training/jobs/" + jobIds().get(0)).body();
+        assertThat(created.get("config").get("model").get("type").asString()).isEqualTo("dl4j");
+        assertThat(created.get("config").has("learning_rate")).isFalse();
     }
 
     @Test
