@@ -56,7 +56,9 @@ public final class TrainerFixture {
         // The trainer's code runs as a deployment runs it: a login role with only pausable_trainer's rights.
         update("CREATE ROLE " + TRAINER_USER + " LOGIN PASSWORD '" + TRAINER_PASSWORD + "' IN ROLE pausable_trainer");
         database = new Database(jdbcUrlForTests(), null, null, Duration.ofSeconds(10));
-        spark = SparkSession.builder()
+        SparkSession.Builder builder = SparkSession.builder();
+        TrainerMain.SPARK_DEFAULTS.forEach(builder::config);
+        spark = builder
                 .master("local[2]")
                 .appName("trainer-it")
                 .config("spark.ui.enabled", "false")

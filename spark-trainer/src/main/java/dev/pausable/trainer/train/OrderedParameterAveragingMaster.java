@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Parameter averaging in rounds we drive, with sums that do not depend on which Spark task finishes
@@ -32,8 +31,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p><b>Cost per round.</b> The starting state is broadcast as flat Java arrays (the configuration once per
  * epoch), each executor thread keeps the epoch's network between rounds instead of building it from JSON
- * every round, and results come back as flat arrays too. DL4J's worker rebuilt the network and
- * serialized ND4J arrays value by value, which cost more than the fitting itself for small networks.
+ * every round, and results come back as flat arrays too, with the task's status rather than through the
+ * block manager ({@code spark.task.maxDirectResultSize}, see {@link dev.pausable.trainer.TrainerMain#SPARK_DEFAULTS}).
+ * The driver averages those arrays as they are and broadcasts the mean as the next round's start, with no
+ * round trip through ND4J. DL4J's worker rebuilt the network and serialized ND4J arrays value by value,
+ * which cost more than the fitting itself for small networks.
  */
 public class OrderedParameterAveragingMaster {
 
@@ -137,8 +139,10 @@ public class OrderedParameterAveragingMaster {
         try {
             int rounds = epoch.rounds();
             int done = fromRound;
+            RoundTask.Start start = new RoundTask.Start(RoundTask.Flat.of(network.params()),
+                    RoundTask.Flat.of(network.updaterState()), network.iterationCount(), network.epochCount());
             while (done < rounds) {
-                round(sc, network, epoch, done, epochKey, configuration);
+                start = round(sc, network, epoch, done, epochKey, configuration, start);
                 done++;
                 if (done < rounds && !after.proceed(done, rounds)) {
                     return new Rounds(done, rounds);
@@ -151,11 +155,11 @@ public class OrderedParameterAveragingMaster {
         }
     }
 
-    private void round(JavaSparkContext sc, Network network, Epoch epoch, int round, String epochKey,
-                       Broadcast<String> configuration) {
+    /** Trains round {@code round} from {@code state}; returns the averaged state the next round starts from. */
+    private RoundTask.Start round(JavaSparkContext sc, Network network, Epoch epoch, int round, String epochKey,
+                                  Broadcast<String> configuration, RoundTask.Start state) {
         long started = System.nanoTime();
-        Broadcast<RoundTask.Start> start = sc.broadcast(new RoundTask.Start(RoundTask.Flat.of(network.params()),
-                RoundTask.Flat.of(network.updaterState()), network.iterationCount(), network.epochCount()));
+        Broadcast<RoundTask.Start> start = sc.broadcast(state);
         long broadcast = System.nanoTime();
         List<RoundTask.Result> results;
         try {
@@ -166,35 +170,36 @@ public class OrderedParameterAveragingMaster {
             start.destroy();
         }
         long collected = System.nanoTime();
-        average(network, results);
+        RoundTask.Start next = average(network, state, results);
         broadcastNanos += broadcast - started;
         workersNanos += collected - broadcast;
         averagingNanos += System.nanoTime() - collected;
         roundsTrained++;
+        return next;
     }
 
-    /** The results' mean, summed in partition order, becomes the network's state; the iteration count moves on. */
-    private void average(Network network, List<RoundTask.Result> results) {
+    /**
+     * The results' mean, summed in partition order, becomes the network's state and the next round's start;
+     * the iteration count moves on. The sums are taken on the Java arrays the results arrived as, which the
+     * next round's broadcast sends as they are.
+     */
+    private RoundTask.Start average(Network network, RoundTask.Start state, List<RoundTask.Result> results) {
         if (results.isEmpty()) {
-            return;
+            return state;
         }
-        INDArray params = null;
-        INDArray updaterState = null;
+        RoundTask.Flat params = RoundTask.Flat.mean(results.stream().map(RoundTask.Result::params).toList());
+        RoundTask.Flat updaterState = results.get(0).updaterState() == null ? null
+                : RoundTask.Flat.mean(results.stream().map(RoundTask.Result::updaterState).toList());
+        network.setParams(params.toArray());
+        if (updaterState != null) {
+            network.setUpdaterState(updaterState.toArray());
+        }
         double scoreSum = 0;
         for (RoundTask.Result result : results) {
-            params = params == null ? result.params().toArray() : params.addi(result.params().toArray());
-            if (result.updaterState() != null) {
-                updaterState = updaterState == null ? result.updaterState().toArray()
-                        : updaterState.addi(result.updaterState().toArray());
-            }
             scoreSum += result.score();
         }
-        int count = results.size();
-        network.setParams(params.divi(count));
-        if (updaterState != null) {
-            network.setUpdaterState(updaterState.divi(count));
-        }
-        score = scoreSum / count;
+        score = scoreSum / results.size();
         network.setIterationCount(network.iterationCount() + averagingFrequency);
+        return new RoundTask.Start(params, updaterState, network.iterationCount(), network.epochCount());
     }
 }

@@ -71,6 +71,39 @@ final class RoundTask implements FlatMapFunction<Iterator<DataSet>, RoundTask.Re
             return new Flat(original, shape, floats, doubles);
         }
 
+        /**
+         * The element-wise mean of {@code flats} (same type and shape), summed in list order then divided,
+         * in the arrays' own precision: the same operations ND4J's {@code addi} and {@code divi} would do.
+         */
+        static Flat mean(List<Flat> flats) {
+            Flat first = flats.get(0);
+            int count = flats.size();
+            if (first.doubles() != null) {
+                double[] sum = first.doubles().clone();
+                for (Flat flat : flats.subList(1, count)) {
+                    double[] values = flat.doubles();
+                    for (int i = 0; i < sum.length; i++) {
+                        sum[i] += values[i];
+                    }
+                }
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] /= count;
+                }
+                return new Flat(first.type(), first.shape(), null, sum);
+            }
+            float[] sum = first.floats().clone();
+            for (Flat flat : flats.subList(1, count)) {
+                float[] values = flat.floats();
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += values[i];
+                }
+            }
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] /= count;
+            }
+            return new Flat(first.type(), first.shape(), sum, null);
+        }
+
         INDArray toArray() {
             INDArray values = doubles != null ? Nd4j.create(doubles, shape, DataType.DOUBLE)
                     : Nd4j.create(floats, shape, 'c');
