@@ -44,7 +44,9 @@ public final class TrainerMain {
      * worker and round; 14 of a 271k-parameter round's 100 ms at local[2]). A round's starting state is
      * broadcast uncompressed: float weights hardly compress, and every task would decompress them.
      */
-    public static final Map<String, String> SPARK_DEFAULTS = Map.of("spark.task.maxDirectResultSize", "128m", "spark.broadcast.compress", "false");
+    public static final Map<String, String> SPARK_DEFAULTS = Map.of(
+            "spark.task.maxDirectResultSize", "128m",
+            "spark.broadcast.compress", "false");
 
     public static void main(String[] argv) {
         System.exit(run(argv));
