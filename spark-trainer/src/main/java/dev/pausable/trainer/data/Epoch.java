@@ -3,6 +3,7 @@ package dev.pausable.trainer.data;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.nd4j.linalg.dataset.DataSet;
@@ -64,6 +65,11 @@ public final class Epoch {
         this.rounds = (int) ((mostBatches + frequency - 1) / frequency);
     }
 
+    /** Workers: partitions of every round. */
+    public int workers() {
+        return workers;
+    }
+
     /** Rounds in this epoch: enough for the worker with the most minibatches. */
     public int rounds() {
         return rounds;
@@ -73,6 +79,11 @@ public final class Epoch {
     public JavaRDD<DataSet> round(int round) {
         long from = (long) round * frequency * batchSize;
         return positions(from, from + (long) frequency * batchSize);
+    }
+
+    /** The minibatches of rounds {@code fromRound} to the epoch's last, one partition per worker, in order. */
+    public JavaRDD<DataSet> roundsFrom(int fromRound) {
+        return positions((long) fromRound * frequency * batchSize, Long.MAX_VALUE);
     }
 
     /** All the epoch's minibatches, one partition per worker (DL4J's own {@code fit} takes them so). */
@@ -105,32 +116,66 @@ public final class Epoch {
                 standardization, shape), true);
     }
 
-    /** The minibatches at positions {@code [from, to)} of a worker's sequence, from its chunks that hold them. */
+    /**
+     * The minibatches at positions {@code [from, to)} of a worker's sequence, from its chunks that hold them,
+     * assembled as they are read: a task that trains many rounds holds one chunk and one minibatch at a time.
+     */
     private static Iterator<DataSet> batches(Iterator<Chunk> visited, long[] startOf, long seed, int epoch, long from,
                                              long to, int batchSize, Standardization stats, long[] exampleShape) {
-        List<DataSet> batches = new ArrayList<>();
-        Minibatch batch = null;
-        while (visited.hasNext()) {
-            Chunk chunk = visited.next();
-            long start = startOf[chunk.partition()];
-            int[] order = Permutations.of(chunk.rows(),
-                    new SplittableRandom(Seeds.mix(seed, Seeds.EPOCH_ORDER, epoch, chunk.partition())));
-            long first = Math.max(from, start);
-            long last = Math.min(to, start + chunk.rows());
-            for (long position = first; position < last; position++) {
-                if (batch == null) {
-                    batch = new Minibatch(batchSize, exampleShape, chunk.nl());
+        return new Iterator<>() {
+            private Chunk chunk;
+            private int[] order;
+            private long start;
+            private long position;
+            private long last;
+            private DataSet next;
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null && !done) {
+                    next = assemble();
                 }
-                batch.add(chunk, order[(int) (position - start)], stats);
-                if (batch.full()) {
-                    batches.add(batch.toDataSet());
-                    batch = null;
+                return next != null;
+            }
+
+            @Override
+            public DataSet next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                DataSet batch = next;
+                next = null;
+                return batch;
+            }
+
+            /** The next minibatch (a worker's last may be short, and may span chunks); null after the last. */
+            private DataSet assemble() {
+                Minibatch batch = null;
+                while (true) {
+                    if (chunk == null || position >= last) {
+                        if (!visited.hasNext()) {
+                            done = true;
+                            return batch == null ? null : batch.toDataSet();
+                        }
+                        chunk = visited.next();
+                        start = startOf[chunk.partition()];
+                        order = Permutations.of(chunk.rows(),
+                                new SplittableRandom(Seeds.mix(seed, Seeds.EPOCH_ORDER, epoch, chunk.partition())));
+                        position = Math.max(from, start);
+                        last = Math.min(to, start + chunk.rows());
+                        continue;
+                    }
+                    if (batch == null) {
+                        batch = new Minibatch(batchSize, exampleShape, chunk.nl());
+                    }
+                    batch.add(chunk, order[(int) (position - start)], stats);
+                    position++;
+                    if (batch.full()) {
+                        return batch.toDataSet();
+                    }
                 }
             }
-        }
-        if (batch != null) {
-            batches.add(batch.toDataSet());
-        }
-        return batches.iterator();
+        };
     }
 }

@@ -3,14 +3,20 @@ package dev.pausable.trainer.train;
 import dev.pausable.contract.TrainerSettings;
 import dev.pausable.trainer.data.Epoch;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Parameter averaging in rounds we drive, with sums that do not depend on which Spark task finishes
@@ -39,23 +45,36 @@ import org.apache.spark.broadcast.Broadcast;
  */
 public class OrderedParameterAveragingMaster {
 
+    private static final Logger log = LoggerFactory.getLogger(OrderedParameterAveragingMaster.class);
     private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?\\])?");
+    /** How long a segment's tasks have to connect before its rounds go a Spark job each. */
+    private static final Duration CONNECT_DEADLINE = Duration.ofSeconds(30);
 
     private final int averagingFrequency;
     private final int threadsPerTask;
+    private final boolean exchange;
     private double score = Double.NaN;
     private long broadcastNanos;
     private long workersNanos;
     private long averagingNanos;
     private int roundsTrained;
+    private int roundsExchanged;
 
     /**
      * @param averagingFrequency minibatches per worker between averages
      * @param threadsPerTask     ND4J threads each task fits with; 0 leaves ND4J's own choice (all cores)
+     * @param exchange           whether an epoch's rounds may run as one job exchanging states with the
+     *                           driver ({@link RoundExchange}) when Spark has a task slot for every worker
      */
-    public OrderedParameterAveragingMaster(int averagingFrequency, int threadsPerTask) {
+    public OrderedParameterAveragingMaster(int averagingFrequency, int threadsPerTask, boolean exchange) {
         this.averagingFrequency = averagingFrequency;
         this.threadsPerTask = threadsPerTask;
+        this.exchange = exchange;
+    }
+
+    /** {@link TrainerSettings#ROUND_EXCHANGE} under {@code conf}: whether rounds may go through the exchange. */
+    public static boolean exchange(SparkConf conf) {
+        return "auto".equals(conf.get(TrainerSettings.ROUND_EXCHANGE, "off"));
     }
 
     /** Decides after each round whether the epoch goes on. */
@@ -79,12 +98,14 @@ public class OrderedParameterAveragingMaster {
      * waiting for the workers' Spark job (their minibatches, fits and results, and the job's scheduling), and
      * averaging.
      */
-    public record Phases(int rounds, long broadcastNanos, long workersNanos, long averagingNanos) {
+    public record Phases(int rounds, int exchangedRounds, long broadcastNanos, long workersNanos,
+                         long averagingNanos) {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%d rounds: broadcast %.1f ms, workers %.1f ms, averaging %.1f ms "
-                    + "per round", rounds, perRound(broadcastNanos), perRound(workersNanos), perRound(averagingNanos));
+            return String.format(Locale.ROOT, "%d rounds (%d through the exchange): broadcast %.1f ms, workers %.1f ms,"
+                    + " averaging %.1f ms per round", rounds, exchangedRounds, perRound(broadcastNanos),
+                    perRound(workersNanos), perRound(averagingNanos));
         }
 
         public double perRound(long nanos) {
@@ -119,7 +140,7 @@ public class OrderedParameterAveragingMaster {
     }
 
     public Phases phases() {
-        return new Phases(roundsTrained, broadcastNanos, workersNanos, averagingNanos);
+        return new Phases(roundsTrained, roundsExchanged, broadcastNanos, workersNanos, averagingNanos);
     }
 
     /** The mean of the workers' losses in the last round averaged. */
@@ -138,20 +159,103 @@ public class OrderedParameterAveragingMaster {
         Broadcast<String> configuration = sc.broadcast(network.configurationJson());
         try {
             int rounds = epoch.rounds();
-            int done = fromRound;
-            RoundTask.Start start = new RoundTask.Start(RoundTask.Flat.of(network.params()),
-                    RoundTask.Flat.of(network.updaterState()), network.iterationCount(), network.epochCount());
-            while (done < rounds) {
-                start = round(sc, network, epoch, done, epochKey, configuration, start);
-                done++;
-                if (done < rounds && !after.proceed(done, rounds)) {
-                    return new Rounds(done, rounds);
+            Progress progress = new Progress(fromRound, new RoundTask.Start(RoundTask.Flat.of(network.params()),
+                    RoundTask.Flat.of(network.updaterState()), network.iterationCount(), network.epochCount()));
+            if (progress.done < rounds && exchangeFits(sc, epoch.workers())
+                    && !segment(sc, network, epoch, epochKey, configuration, progress, after)) {
+                return new Rounds(progress.done, rounds);
+            }
+            while (progress.done < rounds) {
+                progress.start = round(sc, network, epoch, progress.done, epochKey, configuration, progress.start);
+                progress.done++;
+                if (progress.done < rounds && !after.proceed(progress.done, rounds)) {
+                    return new Rounds(progress.done, rounds);
                 }
             }
             network.incrementEpochCount();
             return new Rounds(rounds, rounds);
         } finally {
             configuration.destroy();
+        }
+    }
+
+    /** Rounds trained so far and the state the next one starts from. */
+    private static final class Progress {
+        int done;
+        RoundTask.Start start;
+
+        Progress(int done, RoundTask.Start start) {
+            this.done = done;
+            this.start = start;
+        }
+    }
+
+    /** Whether the epoch's rounds go through a {@link RoundExchange}: all its tasks must run at once. */
+    private boolean exchangeFits(JavaSparkContext sc, int workers) {
+        return exchange && workers <= sc.defaultParallelism();
+    }
+
+    /**
+     * Trains the epoch's remaining rounds as one Spark job whose tasks stay up and exchange each round's
+     * state with this driver ({@link SegmentTask}): the same minibatches, starting states and ordered
+     * averages as a job per round, without a job's fixed cost every round. Returns false when
+     * {@code after} stopped the epoch; true when the epoch's rounds are all trained, or when the exchange
+     * broke, in which case {@code progress} holds the rounds it completed and the rest go a job per round.
+     */
+    private boolean segment(JavaSparkContext sc, Network network, Epoch epoch, String epochKey,
+                            Broadcast<String> configuration, Progress progress, AfterRound after) throws IOException {
+        SparkConf conf = sc.getConf();
+        String host = conf.get("spark.driver.host", "localhost");
+        int rounds = epoch.rounds();
+        boolean ended = false;
+        try (RoundExchange exchange = RoundExchange.open(conf.get("spark.driver.bindAddress", host), host)) {
+            JavaFutureAction<Void> job = epoch.roundsFrom(progress.done).foreachPartitionAsync(
+                    new SegmentTask(exchange, epochKey, network.kind(), configuration, averagingFrequency,
+                            threadsPerTask));
+            try {
+                exchange.connect(epoch.workers(), System.nanoTime() + CONNECT_DEADLINE.toNanos(), job);
+                while (progress.done < rounds) {
+                    long started = System.nanoTime();
+                    List<RoundTask.Result> results = exchange.round(progress.start);
+                    long collected = System.nanoTime();
+                    progress.start = average(network, progress.start, results);
+                    workersNanos += collected - started;
+                    averagingNanos += System.nanoTime() - collected;
+                    roundsTrained++;
+                    roundsExchanged++;
+                    progress.done++;
+                    if (progress.done < rounds && !after.proceed(progress.done, rounds)) {
+                        exchange.stop();
+                        ended = true;
+                        return false;
+                    }
+                }
+                exchange.stop();
+                ended = true;
+                return true;
+            } catch (RoundExchange.Broken e) {
+                log.warn("Rounds through the driver's exchange stopped at round {} of {} ({}); the rest go a "
+                        + "Spark job per round", progress.done, rounds, e.getMessage());
+                return true;
+            } finally {
+                if (!ended) {
+                    job.cancel(true);
+                }
+                // A task blocked reading its socket ends when the socket closes; Spark's cancel cannot stop it.
+                exchange.close();
+                awaitQuietly(job);
+            }
+        }
+    }
+
+    /** The segment's job, done or cancelled: its tasks' end, not its result, is what matters here. */
+    private static void awaitQuietly(JavaFutureAction<Void> job) {
+        try {
+            job.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | CancellationException e) {
+            log.debug("Segment job ended with {}", e.toString());
         }
     }
 

@@ -126,13 +126,22 @@ final class RoundTask implements FlatMapFunction<Iterator<DataSet>, RoundTask.Re
 
     @Override
     public Iterator<Result> call(Iterator<DataSet> minibatches) {
+        Result result = fit(epochKey, kind, configuration, start.value(), minibatches, Integer.MAX_VALUE, threads);
+        return result == null ? List.<Result>of().iterator() : List.of(result).iterator();
+    }
+
+    /**
+     * Fits up to {@code limit} of {@code minibatches} on this thread's network for the epoch, starting from
+     * {@code state}; null when there is none to fit (a worker past its rows).
+     */
+    static Result fit(String epochKey, Network.Kind kind, Broadcast<String> configuration, Start state,
+                      Iterator<DataSet> minibatches, int limit, int threads) {
         if (!minibatches.hasNext()) {
-            return List.<Result>of().iterator();
+            return null;
         }
         if (threads > 0) {
             useThreads(threads);
         }
-        Start state = start.value();
         Built built = BUILT.get();
         Network network;
         if (built != null && built.epochKey().equals(epochKey)) {
@@ -147,10 +156,9 @@ final class RoundTask implements FlatMapFunction<Iterator<DataSet>, RoundTask.Re
         }
         network.setIterationCount(state.iterationCount());
         network.setEpochCount(state.epochCount());
-        while (minibatches.hasNext()) {
+        for (int fitted = 0; fitted < limit && minibatches.hasNext(); fitted++) {
             network.fit(minibatches.next());
         }
-        return List.of(new Result(Flat.of(network.params()), Flat.of(network.updaterState()), network.score()))
-                .iterator();
+        return new Result(Flat.of(network.params()), Flat.of(network.updaterState()), network.score());
     }
 }

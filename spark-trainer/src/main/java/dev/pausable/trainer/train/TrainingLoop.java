@@ -134,7 +134,7 @@ public final class TrainingLoop {
             double learningRate = state.withinEpoch() ? state.learningRate() : net.learningRate();
             long started = System.nanoTime();
             OrderedParameterAveragingMaster master = new OrderedParameterAveragingMaster(config.averagingFrequency(),
-                    threadsPerTask);
+                    threadsPerTask, OrderedParameterAveragingMaster.exchange(sc.getConf()));
             Epoch batches = data.epoch(config.seed(), epoch, config.batchSize(), config.averagingFrequency(), stats);
             TrainingState epochStart = state;
             int trained = epoch;

@@ -32,6 +32,8 @@ class ThroughputBenchmark {
 
     private static final int ROWS = Integer.getInteger("bench.rows", 40_000);
     private static final int EPOCHS = Integer.getInteger("bench.epochs", 3);
+    /** Rounds through the driver's exchange (spark.pausable.roundExchange=auto); false: a Spark job per round. */
+    private static final boolean EXCHANGE = Boolean.parseBoolean(System.getProperty("bench.exchange", "true"));
     private static final List<String> FEATURES = List.of("rss_0", "rss_1", "rss_2", "rss_3", "rss_4", "rss_5",
             "rss_6", "rss_7");
 
@@ -53,7 +55,8 @@ class ThroughputBenchmark {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(fx.spark.sparkContext());
         report.line("dataset: %d rows x %d features, batch 64, %d epochs per side, 2 workers on local[2] vs one JVM",
                 ROWS, FEATURES.size(), EPOCHS);
-        report.line("ND4J threads in one JVM: %d (BLAS %d)", OPS_THREADS, BLAS_THREADS);
+        report.line("ND4J threads in one JVM: %d (BLAS %d); rounds %s", OPS_THREADS, BLAS_THREADS,
+                EXCHANGE ? "through the driver's exchange" : "a Spark job each");
         for (Model model : List.of(new Model("5k", "[64, 64]", 5, 20), new Model("271k", "[512, 512]", 5),
                 new Model("1M", "[1024, 1024]", 5))) {
             if (!MODELS.contains(model.name())) {
@@ -127,7 +130,8 @@ class ThroughputBenchmark {
                                                              TrainingConfig config, Standardization stats, int epoch)
             throws Exception {
         OrderedParameterAveragingMaster master = new OrderedParameterAveragingMaster(config.averagingFrequency(),
-                OrderedParameterAveragingMaster.threadsPerTask(sc.getConf(), config.workers()));
+                OrderedParameterAveragingMaster.threadsPerTask(sc.getConf(), config.workers()),
+                EXCHANGE);
         master.fitRounds(sc, net, data.epoch(config.seed(), epoch + 1, config.batchSize(),
                 config.averagingFrequency(), stats), 0, (done, total) -> true);
         return master;

@@ -1,0 +1,63 @@
+package dev.pausable.trainer.train;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.net.Socket;
+import java.util.Iterator;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.VoidFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * One worker's part of a segment of rounds, run as one Spark task for all of them: it connects to the
+ * driver's {@link RoundExchange}, and for every round receives the averaged state, fits its next
+ * minibatches exactly as a {@link RoundTask} would and sends its result back, until the driver says stop.
+ * The minibatches come from one pass over the worker's chunks for the rest of the epoch.
+ */
+final class SegmentTask implements VoidFunction<Iterator<DataSet>> {
+
+    private final String host;
+    private final int port;
+    private final String secret;
+    private final String epochKey;
+    private final Network.Kind kind;
+    private final Broadcast<String> configuration;
+    private final int frequency;
+    private final int threads;
+
+    SegmentTask(RoundExchange exchange, String epochKey, Network.Kind kind, Broadcast<String> configuration,
+                int frequency, int threads) {
+        this.host = exchange.host();
+        this.port = exchange.port();
+        this.secret = exchange.secret();
+        this.epochKey = epochKey;
+        this.kind = kind;
+        this.configuration = configuration;
+        this.frequency = frequency;
+        this.threads = threads;
+    }
+
+    @Override
+    public void call(Iterator<DataSet> minibatches) throws IOException, ClassNotFoundException {
+        try (Socket socket = new Socket(host, port)) {
+            socket.setTcpNoDelay(true);
+            ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            out.writeUTF(secret);
+            out.writeInt(TaskContext.getPartitionId());
+            out.flush();
+            ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(socket.getInputStream()));
+            while (in.readObject() instanceof RoundTask.Start start) {
+                RoundTask.Result result = RoundTask.fit(epochKey, kind, configuration, start, minibatches, frequency,
+                        threads);
+                out.writeObject(result == null ? RoundExchange.NOTHING : result);
+                // Each round's arrays are new: the stream must not keep the earlier ones for back-references.
+                out.reset();
+                out.flush();
+            }
+        }
+    }
+}
