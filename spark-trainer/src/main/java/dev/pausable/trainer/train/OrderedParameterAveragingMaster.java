@@ -225,13 +225,11 @@ public class OrderedParameterAveragingMaster {
                     roundsExchanged++;
                     progress.done++;
                     if (progress.done < rounds && !after.proceed(progress.done, rounds)) {
-                        exchange.stop();
-                        ended = true;
+                        ended = exchange.stop();
                         return false;
                     }
                 }
-                exchange.stop();
-                ended = true;
+                ended = exchange.stop();
                 return true;
             } catch (RoundExchange.Broken e) {
                 log.warn("Rounds through the driver's exchange stopped at round {} of {} ({}); the rest go a "

@@ -182,15 +182,19 @@ final class RoundExchange implements AutoCloseable {
         return results;
     }
 
-    /** Ends the workers' tasks. */
-    void stop() throws Broken {
+    /**
+     * Tells the workers' tasks to end; true if every one was told. The rounds are decided either way: a task
+     * not told ends when {@link #close} closes its socket.
+     */
+    boolean stop() {
         try {
             for (Connection worker : workers) {
                 worker.out().writeObject(STOP);
                 worker.out().flush();
             }
+            return true;
         } catch (IOException e) {
-            throw new Broken("Could not stop the workers: " + e, e);
+            return false;
         }
     }
 
