@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -74,11 +75,11 @@ public final class CheckpointCodec {
      */
     private static void writeArray(ZipOutputStream zip, String name, INDArray array) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream data = new DataOutputStream(new BufferedOutputStream(bytes))) {
+        CRC32 crc = new CRC32();
+        try (DataOutputStream data = new DataOutputStream(new BufferedOutputStream(
+                new CheckedOutputStream(bytes, crc)))) {
             Nd4j.write(array, data);
         }
-        CRC32 crc = new CRC32();
-        crc.update(bytes.toByteArray());
         ZipEntry entry = new ZipEntry(name);
         entry.setMethod(ZipEntry.STORED);
         entry.setSize(bytes.size());

@@ -166,9 +166,8 @@ public class OrderedParameterAveragingMaster {
                 return new Rounds(progress.done, rounds);
             }
             while (progress.done < rounds) {
-                progress.start = round(sc, network, epoch, progress.done, epochKey, configuration, progress.start);
-                progress.done++;
-                if (progress.done < rounds && !after.proceed(progress.done, rounds)) {
+                List<RoundTask.Result> results = round(sc, network, epoch, progress, epochKey, configuration);
+                if (!averaged(network, progress, results, rounds, after)) {
                     return new Rounds(progress.done, rounds);
                 }
             }
@@ -217,14 +216,9 @@ public class OrderedParameterAveragingMaster {
                 while (progress.done < rounds) {
                     long started = System.nanoTime();
                     List<RoundTask.Result> results = exchange.round(progress.start);
-                    long collected = System.nanoTime();
-                    progress.start = average(network, progress.start, results);
-                    workersNanos += collected - started;
-                    averagingNanos += System.nanoTime() - collected;
-                    roundsTrained++;
+                    workersNanos += System.nanoTime() - started;
                     roundsExchanged++;
-                    progress.done++;
-                    if (progress.done < rounds && !after.proceed(progress.done, rounds)) {
+                    if (!averaged(network, progress, results, rounds, after)) {
                         ended = exchange.stop();
                         return false;
                     }
@@ -258,26 +252,35 @@ public class OrderedParameterAveragingMaster {
     }
 
     /** Trains round {@code round} from {@code state}; returns the averaged state the next round starts from. */
-    private RoundTask.Start round(JavaSparkContext sc, Network network, Epoch epoch, int round, String epochKey,
-                                  Broadcast<String> configuration, RoundTask.Start state) {
+    /** Round {@code progress.done} as a Spark job: its starting state broadcast, the workers' results collected. */
+    private List<RoundTask.Result> round(JavaSparkContext sc, Network network, Epoch epoch, Progress progress,
+                                         String epochKey, Broadcast<String> configuration) {
         long started = System.nanoTime();
-        Broadcast<RoundTask.Start> start = sc.broadcast(state);
+        Broadcast<RoundTask.Start> start = sc.broadcast(progress.start);
         long broadcast = System.nanoTime();
-        List<RoundTask.Result> results;
         try {
-            results = epoch.round(round)
+            return epoch.round(progress.done)
                     .mapPartitions(new RoundTask(epochKey, network.kind(), configuration, start, threadsPerTask), true)
                     .collect();
         } finally {
             start.destroy();
+            broadcastNanos += broadcast - started;
+            workersNanos += System.nanoTime() - broadcast;
         }
-        long collected = System.nanoTime();
-        RoundTask.Start next = average(network, state, results);
-        broadcastNanos += broadcast - started;
-        workersNanos += collected - broadcast;
-        averagingNanos += System.nanoTime() - collected;
+    }
+
+    /**
+     * A round's results averaged into the network and {@code progress}, whichever way they came; false when
+     * {@code after} stops the epoch at this round.
+     */
+    private boolean averaged(Network network, Progress progress, List<RoundTask.Result> results, int rounds,
+                             AfterRound after) throws IOException {
+        long started = System.nanoTime();
+        progress.start = average(network, progress.start, results);
+        averagingNanos += System.nanoTime() - started;
         roundsTrained++;
-        return next;
+        progress.done++;
+        return progress.done >= rounds || after.proceed(progress.done, rounds);
     }
 
     /**

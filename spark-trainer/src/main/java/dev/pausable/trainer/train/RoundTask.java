@@ -126,8 +126,11 @@ final class RoundTask implements FlatMapFunction<Iterator<DataSet>, RoundTask.Re
 
     @Override
     public Iterator<Result> call(Iterator<DataSet> minibatches) {
-        Result result = fit(epochKey, kind, configuration, start.value(), minibatches, Integer.MAX_VALUE, threads);
-        return result == null ? List.<Result>of().iterator() : List.of(result).iterator();
+        if (!minibatches.hasNext()) {
+            return List.<Result>of().iterator();
+        }
+        return List.of(fit(epochKey, kind, configuration, start.value(), minibatches, Integer.MAX_VALUE, threads))
+                .iterator();
     }
 
     /**
