@@ -2,9 +2,10 @@ package dev.pausable.trainer.train;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -26,14 +28,14 @@ import java.util.concurrent.TimeoutException;
  * The driver's end of a segment of rounds: a socket the segment's {@link SegmentTask}s connect to (each
  * naming its partition and the segment's secret, so nothing else can feed the averaging), through which
  * every round's starting state goes out and the workers' results come back, read in partition order.
- * Any failure is a {@link Broken}: the caller falls back to a Spark job per round from the last average.
+ * Each worker's connection has a thread of its own, so that workers receive their start and send their
+ * results at the same time. Any failure is a {@link Broken}: the caller falls back to a Spark job per round
+ * from the last average.
  */
 final class RoundExchange implements AutoCloseable {
 
-    /** A worker's answer for a round in which it had no minibatch left. */
-    static final String NOTHING = "nothing";
-    private static final String STOP = "stop";
     private static final int HELLO_TIMEOUT_MILLIS = 10_000;
+    static final int BUFFER_BYTES = 1 << 16;
 
     /** The exchange cannot go on; the rounds it did complete stand. */
     static final class Broken extends Exception {
@@ -42,7 +44,7 @@ final class RoundExchange implements AutoCloseable {
         }
     }
 
-    private record Connection(Socket socket, ObjectInputStream in, ObjectOutputStream out) {
+    private record Connection(Socket socket, DataInputStream in, DataOutputStream out, ExchangeWire wire) {
     }
 
     private final ServerSocket server;
@@ -50,11 +52,7 @@ final class RoundExchange implements AutoCloseable {
     private final String secret = UUID.randomUUID().toString();
     private Connection[] workers = new Connection[0];
     private Future<?> job;
-    private final ExecutorService io = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "round-exchange");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private ExecutorService io;
 
     private RoundExchange(ServerSocket server, String host) {
         this.server = server;
@@ -83,6 +81,12 @@ final class RoundExchange implements AutoCloseable {
     /** Waits until the tasks of partitions 0..count-1 have connected, while {@code job} runs, until the deadline. */
     void connect(int count, long deadlineNanos, Future<?> job) throws Broken {
         this.job = job;
+        AtomicInteger threads = new AtomicInteger();
+        io = Executors.newFixedThreadPool(count, runnable -> {
+            Thread thread = new Thread(runnable, "round-exchange-" + threads.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        });
         Connection[] connected = new Connection[count];
         // Closed by close() whatever happens here, so that a task that did connect is not left waiting.
         workers = connected;
@@ -124,7 +128,7 @@ final class RoundExchange implements AutoCloseable {
         try {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(HELLO_TIMEOUT_MILLIS);
-            ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(socket.getInputStream()));
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER_BYTES));
             String offered = in.readUTF();
             int partition = in.readInt();
             if (!secret.equals(offered) || partition < 0 || partition >= count || connected[partition] != null) {
@@ -132,9 +136,9 @@ final class RoundExchange implements AutoCloseable {
                 return null;
             }
             socket.setSoTimeout(0);
-            ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(socket.getOutputStream()));
-            out.flush();
-            return new Greeted(partition, new Connection(socket, in, out));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(),
+                    BUFFER_BYTES));
+            return new Greeted(partition, new Connection(socket, in, out, new ExchangeWire()));
         } catch (IOException e) {
             closeQuietly(socket);
             return null;
@@ -143,14 +147,40 @@ final class RoundExchange implements AutoCloseable {
 
     /**
      * One round: {@code start} to every worker, then their results in partition order (none from a worker
-     * with no minibatch). The exchange runs on its own thread while this one watches the segment's job: a
-     * task that Spark lost ends the job, not the socket read.
+     * with no minibatch). Each worker's exchange runs on its connection's thread while this one watches the
+     * segment's job: a task that Spark lost ends the job, not the socket read.
      */
     List<RoundTask.Result> round(RoundTask.Start start) throws Broken {
-        Future<List<RoundTask.Result>> answers = io.submit(() -> exchange(start));
+        byte[] encoded = encode(start);
+        List<Future<RoundTask.Result>> answers = new ArrayList<>(workers.length);
+        for (Connection worker : workers) {
+            answers.add(io.submit(() -> exchange(worker, encoded)));
+        }
+        List<RoundTask.Result> results = new ArrayList<>(workers.length);
+        for (Future<RoundTask.Result> answer : answers) {
+            RoundTask.Result result = await(answer);
+            if (result != null) {
+                results.add(result);
+            }
+        }
+        return results;
+    }
+
+    /** The start once as bytes, the same for every worker. */
+    private static byte[] encode(RoundTask.Start start) throws Broken {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER_BYTES);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            new ExchangeWire().write(out, start);
+        } catch (IOException e) {
+            throw new Broken("Could not encode a round's start: " + e, e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private RoundTask.Result await(Future<RoundTask.Result> answer) throws Broken {
         while (true) {
             try {
-                return answers.get(1, TimeUnit.SECONDS);
+                return answer.get(1, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 if (job.isDone()) {
                     throw new Broken("The segment's Spark job ended during a round", null);
@@ -164,22 +194,16 @@ final class RoundExchange implements AutoCloseable {
         }
     }
 
-    private List<RoundTask.Result> exchange(RoundTask.Start start) throws IOException, ClassNotFoundException {
-        for (Connection worker : workers) {
-            worker.out().writeObject(start);
-            worker.out().reset();
-            worker.out().flush();
-        }
-        List<RoundTask.Result> results = new ArrayList<>(workers.length);
-        for (Connection worker : workers) {
-            Object answer = worker.in().readObject();
-            if (answer instanceof RoundTask.Result result) {
-                results.add(result);
-            } else if (!NOTHING.equals(answer)) {
-                throw new IOException("Unexpected answer from a worker: " + answer);
-            }
-        }
-        return results;
+    /** A worker's round: its start out, its result (null: it had no minibatch) back. */
+    private static RoundTask.Result exchange(Connection worker, byte[] start) throws IOException {
+        worker.out().write(start);
+        worker.out().flush();
+        ExchangeWire.Message answer = worker.wire().read(worker.in());
+        return switch (answer.kind()) {
+            case RESULT -> answer.result();
+            case NOTHING -> null;
+            default -> throw new IOException("Unexpected answer from a worker: " + answer.kind());
+        };
     }
 
     /**
@@ -189,7 +213,7 @@ final class RoundExchange implements AutoCloseable {
     boolean stop() {
         try {
             for (Connection worker : workers) {
-                worker.out().writeObject(STOP);
+                ExchangeWire.write(worker.out(), ExchangeWire.Kind.STOP);
                 worker.out().flush();
             }
             return true;
@@ -200,7 +224,9 @@ final class RoundExchange implements AutoCloseable {
 
     @Override
     public void close() {
-        io.shutdownNow();
+        if (io != null) {
+            io.shutdownNow();
+        }
         Arrays.stream(workers).filter(Objects::nonNull).forEach(RoundExchange::closeQuietly);
         closeQuietly(server);
     }

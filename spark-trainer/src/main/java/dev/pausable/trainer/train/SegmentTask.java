@@ -2,9 +2,9 @@ package dev.pausable.trainer.train;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.net.Socket;
 import java.util.Iterator;
 import org.apache.spark.TaskContext;
@@ -42,20 +42,26 @@ final class SegmentTask implements VoidFunction<Iterator<DataSet>> {
     }
 
     @Override
-    public void call(Iterator<DataSet> minibatches) throws IOException, ClassNotFoundException {
+    public void call(Iterator<DataSet> minibatches) throws IOException {
         try (Socket socket = new Socket(host, port)) {
             socket.setTcpNoDelay(true);
-            ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(),
+                    RoundExchange.BUFFER_BYTES));
             out.writeUTF(secret);
             out.writeInt(TaskContext.getPartitionId());
             out.flush();
-            ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(socket.getInputStream()));
-            while (in.readObject() instanceof RoundTask.Start start) {
-                RoundTask.Result result = RoundTask.fit(epochKey, kind, configuration, start, minibatches, frequency,
-                        threads);
-                out.writeObject(result == null ? RoundExchange.NOTHING : result);
-                // Each round's arrays are new: the stream must not keep the earlier ones for back-references.
-                out.reset();
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(),
+                    RoundExchange.BUFFER_BYTES));
+            ExchangeWire wire = new ExchangeWire();
+            ExchangeWire.Message message;
+            while ((message = wire.read(in)).kind() == ExchangeWire.Kind.START) {
+                RoundTask.Result result = RoundTask.fit(epochKey, kind, configuration, message.start(), minibatches,
+                        frequency, threads);
+                if (result == null) {
+                    ExchangeWire.write(out, ExchangeWire.Kind.NOTHING);
+                } else {
+                    wire.write(out, result);
+                }
                 out.flush();
             }
         }
