@@ -39,10 +39,10 @@ public final class TrainerSettings {
      */
     public static final String THREADS_PER_TASK = "spark.pausable.threadsPerTask";
     /**
-     * How an epoch's averaging rounds reach the workers: {@code off} (default) a Spark job per round;
-     * {@code auto} runs the rest of an epoch as one Spark job whose tasks exchange each round's state with the
-     * driver over a socket, when Spark has a task slot for every worker (otherwise, and after any failure of
-     * the exchange, a Spark job per round). Both train the same minibatches from the same averages.
+     * How an epoch's averaging rounds reach the workers: {@code auto} (default) runs the rest of an epoch as
+     * one Spark job whose tasks exchange each round's state with the driver over a socket, when Spark has a
+     * task slot for every worker (otherwise, and after any failure of the exchange, a Spark job per round);
+     * {@code off} always a Spark job per round. Both train the same minibatches from the same averages.
      */
     public static final String ROUND_EXCHANGE = "spark.pausable.roundExchange";
     /** How long the driver retries an unreachable PostgreSQL before failing (seconds, default 60). */

@@ -74,7 +74,13 @@ public class OrderedParameterAveragingMaster {
 
     /** {@link TrainerSettings#ROUND_EXCHANGE} under {@code conf}: whether rounds may go through the exchange. */
     public static boolean exchange(SparkConf conf) {
-        return "auto".equals(conf.get(TrainerSettings.ROUND_EXCHANGE, "off"));
+        String setting = conf.get(TrainerSettings.ROUND_EXCHANGE, "auto");
+        return switch (setting) {
+            case "auto" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException(TrainerSettings.ROUND_EXCHANGE + " is 'auto' or 'off', not '"
+                    + setting + "'");
+        };
     }
 
     /** Decides after each round whether the epoch goes on. */

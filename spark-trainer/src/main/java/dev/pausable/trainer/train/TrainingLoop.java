@@ -56,6 +56,7 @@ public final class TrainingLoop {
     private final Timing timing;
     private final Preemption preemption;
     private final int threadsPerTask;
+    private final boolean roundExchange;
     /** When the last checkpoint of this attempt was committed (or the attempt started), for the interval. */
     private long lastCheckpoint;
     /** A due checkpoint could not be written: the next epoch boundary writes one. */
@@ -93,6 +94,7 @@ public final class TrainingLoop {
         this.timing = timing;
         this.preemption = preemption;
         this.threadsPerTask = OrderedParameterAveragingMaster.threadsPerTask(sc.getConf(), config.workers());
+        this.roundExchange = OrderedParameterAveragingMaster.exchange(sc.getConf());
     }
 
     public Outcome run(TrainingData data) throws IOException {
@@ -134,7 +136,7 @@ public final class TrainingLoop {
             double learningRate = state.withinEpoch() ? state.learningRate() : net.learningRate();
             long started = System.nanoTime();
             OrderedParameterAveragingMaster master = new OrderedParameterAveragingMaster(config.averagingFrequency(),
-                    threadsPerTask, OrderedParameterAveragingMaster.exchange(sc.getConf()));
+                    threadsPerTask, roundExchange);
             Epoch batches = data.epoch(config.seed(), epoch, config.batchSize(), config.averagingFrequency(), stats);
             TrainingState epochStart = state;
             int trained = epoch;

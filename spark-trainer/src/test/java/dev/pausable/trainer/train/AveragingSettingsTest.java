@@ -1,12 +1,14 @@
 package dev.pausable.trainer.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pausable.contract.TrainerSettings;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
-class ThreadsPerTaskTest {
+/** The trainer settings the averaging master reads from the Spark configuration. */
+class AveragingSettingsTest {
 
     private static int threads(int workers, String... settings) {
         SparkConf conf = new SparkConf(false);
@@ -38,5 +40,15 @@ class ThreadsPerTaskTest {
     void aNumberIsTakenAsSet() {
         assertThat(threads(2, "spark.master", "local[2]", TrainerSettings.THREADS_PER_TASK, "2")).isEqualTo(2);
         assertThat(threads(2, "spark.master", "local[2]", TrainerSettings.THREADS_PER_TASK, "0")).isZero();
+    }
+
+    @Test
+    void roundsGoThroughTheExchangeUnlessItIsOff() {
+        assertThat(OrderedParameterAveragingMaster.exchange(new SparkConf(false))).isTrue();
+        assertThat(OrderedParameterAveragingMaster.exchange(new SparkConf(false)
+                .set(TrainerSettings.ROUND_EXCHANGE, "off"))).isFalse();
+        assertThatThrownBy(() -> OrderedParameterAveragingMaster.exchange(new SparkConf(false)
+                .set(TrainerSettings.ROUND_EXCHANGE, "on")))
+                .hasMessage("spark.pausable.roundExchange is 'auto' or 'off', not 'on'");
     }
 }
