@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -59,6 +60,7 @@ public class OrderedParameterAveragingMaster {
     private long averagingNanos;
     private int roundsTrained;
     private int roundsExchanged;
+    private String exchangeUnreachable;
 
     /**
      * @param averagingFrequency minibatches per worker between averages
@@ -145,6 +147,15 @@ public class OrderedParameterAveragingMaster {
         return Math.max(taskCpus, cores / together);
     }
 
+    /**
+     * Why a segment's tasks did not all reach the driver's exchange (a port the executors cannot reach, or
+     * too few free task slots), if they did not: trying again every epoch would cost the connect deadline
+     * every epoch.
+     */
+    public Optional<String> exchangeUnreachable() {
+        return Optional.ofNullable(exchangeUnreachable);
+    }
+
     public Phases phases() {
         return new Phases(roundsTrained, roundsExchanged, broadcastNanos, workersNanos, averagingNanos);
     }
@@ -213,12 +224,14 @@ public class OrderedParameterAveragingMaster {
         String host = conf.get("spark.driver.host", "localhost");
         int rounds = epoch.rounds();
         boolean ended = false;
+        boolean connected = false;
         try (RoundExchange exchange = RoundExchange.open(conf.get("spark.driver.bindAddress", host), host)) {
             JavaFutureAction<Void> job = epoch.roundsFrom(progress.done).foreachPartitionAsync(
                     new SegmentTask(exchange, epochKey, network.kind(), configuration, averagingFrequency,
                             threadsPerTask));
             try {
                 exchange.connect(epoch.workers(), System.nanoTime() + CONNECT_DEADLINE.toNanos(), job);
+                connected = true;
                 while (progress.done < rounds) {
                     long started = System.nanoTime();
                     List<RoundTask.Result> results = exchange.round(progress.start);
@@ -232,6 +245,9 @@ public class OrderedParameterAveragingMaster {
                 ended = exchange.stop();
                 return true;
             } catch (RoundExchange.Broken e) {
+                if (!connected) {
+                    exchangeUnreachable = e.getMessage();
+                }
                 log.warn("Rounds through the driver's exchange stopped at round {} of {} ({}); the rest go a "
                         + "Spark job per round", progress.done, rounds, e.getMessage());
                 return true;

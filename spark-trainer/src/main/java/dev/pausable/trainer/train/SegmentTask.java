@@ -5,6 +5,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Iterator;
 import org.apache.spark.TaskContext;
@@ -19,6 +20,9 @@ import org.nd4j.linalg.dataset.DataSet;
  * The minibatches come from one pass over the worker's chunks for the rest of the epoch.
  */
 final class SegmentTask implements VoidFunction<Iterator<DataSet>> {
+
+    /** Less than the driver's deadline for all tasks, so that a task that cannot reach it fails, not hangs. */
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
     private final String host;
     private final int port;
@@ -43,7 +47,8 @@ final class SegmentTask implements VoidFunction<Iterator<DataSet>> {
 
     @Override
     public void call(Iterator<DataSet> minibatches) throws IOException {
-        try (Socket socket = new Socket(host, port)) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
             socket.setTcpNoDelay(true);
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(),
                     RoundExchange.BUFFER_BYTES));

@@ -56,7 +56,8 @@ public final class TrainingLoop {
     private final Timing timing;
     private final Preemption preemption;
     private final int threadsPerTask;
-    private final boolean roundExchange;
+    /** Whether epochs may try the round exchange; not after its tasks could not reach it. */
+    private boolean roundExchange;
     /** When the last checkpoint of this attempt was committed (or the attempt started), for the interval. */
     private long lastCheckpoint;
     /** A due checkpoint could not be written: the next epoch boundary writes one. */
@@ -143,6 +144,13 @@ public final class TrainingLoop {
             OrderedParameterAveragingMaster.Rounds rounds = master.fitRounds(sc, net, batches, fromRound,
                     (done, total) -> afterRound(net, stats, epochStart, trained, done, total, learningRate,
                             master.score()));
+            if (roundExchange && master.exchangeUnreachable().isPresent()) {
+                roundExchange = false;
+                String problem = "The round exchange's tasks did not all reach the driver in epoch " + epoch + " ("
+                        + master.exchangeUnreachable().get() + "); this attempt trains on with a Spark job per round";
+                log.warn(problem);
+                store.recordProblem(problem);
+            }
             if (stoppedAtRound != null) {
                 return stoppedAtRound;
             }
