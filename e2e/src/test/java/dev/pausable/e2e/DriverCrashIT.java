@@ -17,7 +17,11 @@ import org.junit.jupiter.api.Test;
 class DriverCrashIT {
 
     private static final Duration RUN = Duration.ofMinutes(4);
-    private static final int EPOCHS = 8;
+    /**
+     * Enough epochs that the job is still training when the test acts on it: through the round exchange an
+     * epoch of this data takes about half a second here.
+     */
+    private static final int EPOCHS = 12;
     private static final long SEED = 23;
 
     @Test

@@ -43,7 +43,7 @@ class ObjectStoreIT {
             assertThat(fellBack.get("latest_checkpoint").get("kind").asText()).isIn("periodic", "best");
 
             // The store unreachable: resume cannot check the object, answers 503 and changes nothing.
-            String job = api.train(dataset, "On S3", 6, 7, config);
+            String job = api.train(dataset, "On S3", 12, 7, config);
             JsonNode paused = pauseAt(api, job, 2);
             s3.freeze();
             try {

@@ -23,7 +23,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class OwnNetworkIT {
 
     private static final Duration RUN = Duration.ofMinutes(4);
-    private static final int EPOCHS = 3;
+    /**
+     * Enough epochs that the job is still training when the test acts on it: through the round exchange an
+     * epoch of this data takes about half a second here.
+     */
+    private static final int EPOCHS = 6;
 
     /** The synthetic dataset's 8 receivers in a wide and a deep branch, merged, into (x, y). */
     private static String branches(int inputs) {

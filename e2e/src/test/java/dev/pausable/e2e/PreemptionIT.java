@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Test;
 class PreemptionIT {
 
     private static final Duration RUN = Duration.ofMinutes(4);
-    private static final int EPOCHS = 4;
+    /**
+     * Enough epochs that the job is still training when the test acts on it: through the round exchange an
+     * epoch of this data takes about half a second here.
+     */
+    private static final int EPOCHS = 12;
     private static final long SEED = 37;
     private static final String ROUNDS = "\"averaging_frequency\": 1";
 

@@ -15,7 +15,11 @@ import org.junit.jupiter.api.Test;
 class RoundPauseIT {
 
     private static final Duration RUN = Duration.ofMinutes(4);
-    private static final int EPOCHS = 4;
+    /**
+     * Enough epochs that the job is still training when the test acts on it: through the round exchange an
+     * epoch of this data takes about half a second here.
+     */
+    private static final int EPOCHS = 12;
     private static final long SEED = 31;
     /** One minibatch per worker per round: many rounds per epoch, so the pause lands inside one. */
     private static final String ROUNDS = "\"averaging_frequency\": 1";

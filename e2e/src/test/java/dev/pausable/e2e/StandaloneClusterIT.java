@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 class StandaloneClusterIT {
 
     private static final Duration RUN = Duration.ofMinutes(5);
+    /** Enough that the second attempt is still early on when it is killed: an epoch takes about 1 s here. */
+    private static final int EPOCHS = 30;
 
     @Test
     void aClusterModeJobPausesOnTheClusterAndResumesThereAsANewDriver() throws Exception {
@@ -31,7 +33,7 @@ class StandaloneClusterIT {
                      "--pausable.spark.conf[spark.executor.memory]=1g").start()) {
             Api api = running.api;
             String dataset = api.syntheticDataset(3000, 5);
-            String id = api.train(dataset, "On the cluster", 6, 17, "\"averaging_frequency\": 1");
+            String id = api.train(dataset, "On the cluster", EPOCHS, 17, "\"averaging_frequency\": 1");
 
             JsonNode first = api.awaitRunningAtEpoch(id, 1, RUN);
             String firstDriver = first.get("spark_driver_id").asText();
@@ -50,7 +52,7 @@ class StandaloneClusterIT {
             assertThat(resumed.get("submission_id").asText()).isEqualTo("pausable-" + id + "-a2");
             JsonNode second = api.await(id, j -> j.get("attempt").asInt() == 2
                     && j.get("status").asText().equals("running") && j.get("current_round").asInt() >= 1
-                    && j.get("current_epoch").asInt() < 5, "attempt 2 running within an epoch", RUN);
+                    && j.get("current_epoch").asInt() < EPOCHS / 2, "attempt 2 running within an epoch", RUN);
             String secondDriver = second.get("spark_driver_id").asText();
             assertThat(secondDriver).startsWith("driver-").isNotEqualTo(firstDriver);
 
@@ -71,7 +73,7 @@ class StandaloneClusterIT {
 
             List<JsonNode> metrics = api.metrics(id);
             assertThat(metrics).extracting(m -> m.get("epoch").asInt())
-                    .containsExactlyElementsOf(IntStream.rangeClosed(1, 6).boxed().toList());
+                    .containsExactlyElementsOf(IntStream.rangeClosed(1, EPOCHS).boxed().toList());
             assertThat(metrics.get(pausedEpoch).get("attempt").asInt()).as("trained after the resume").isIn(2, 3);
             // The master lists an application as completed once its driver has stopped Spark, which it does
             // after committing the outcome: wait for it.

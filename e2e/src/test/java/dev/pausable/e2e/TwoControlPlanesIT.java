@@ -47,7 +47,7 @@ class TwoControlPlanesIT {
                 try (ControlPlaneProcess follower = leader.another().start()) {
                     Api api = follower.api;
                     String dataset = api.syntheticDataset(3000, 5);
-                    String id = api.train(dataset, "Outlives its leader", 8, 23, "\"averaging_frequency\": 1");
+                    String id = api.train(dataset, "Outlives its leader", 24, 23, "\"averaging_frequency\": 1");
                     JsonNode running = api.awaitRunningAtEpoch(id, 1, RUN);
                     String driver = running.get("spark_driver_id").asText();
                     assertThat(driver).startsWith("driver-");
