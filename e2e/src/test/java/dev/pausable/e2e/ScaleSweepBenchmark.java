@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * each, on this machine; cluster deploy mode, so each driver takes a core of a worker), in one run:
  * <ul>
  *   <li>workers 1, 2 and 4 ({@code spark.cores.max} = workers, one-core executors): training samples/s of
- *       the same job and the speed-up over one worker;</li>
+ *       the same job and the speed-up over one worker, through the round exchange and, side by side, with a
+ *       Spark job per round ({@code bench.roundExchange}, default {@code auto,off});</li>
  *   <li>dataset rows 100k to millions ({@code bench.sweepRows}) at 2 workers: the epoch's time per row and
  *       the load before the first epoch.</li>
  * </ul>
@@ -32,6 +34,9 @@ class ScaleSweepBenchmark {
     private static final Duration RUN = Duration.ofMinutes(60);
     private static final int[] WORKERS = {1, 2, 4};
     private static final int WORKER_ROWS = Integer.getInteger("bench.workerRows", 60_000);
+    /** The settings of spark.pausable.roundExchange the workers are measured with; the first is the rows'. */
+    private static final List<String> EXCHANGES = List.of(System.getProperty("bench.roundExchange", "auto,off")
+            .split(","));
     private static final int[] SWEEP_ROWS = Arrays.stream(
             System.getProperty("bench.sweepRows", "100000,300000,1000000,3000000").split(","))
             .mapToInt(Integer::parseInt).toArray();
@@ -58,26 +63,36 @@ class ScaleSweepBenchmark {
             String dataset = api.syntheticDataset(WORKER_ROWS, 3);
             line("workers: %,d rows x 8 receivers, [256, 256] Adam, batch 64, averaging every 5, 4 epochs"
                     + " (samples/s: mean of epochs 2-4)", WORKER_ROWS);
-            List<String> workersTsv = new ArrayList<>(List.of("workers\tmeasured\tlinear"));
-            double one = Double.NaN;
+            List<String> workersTsv = new ArrayList<>(List.of(EXCHANGES.stream()
+                    .map(exchange -> "exchange " + exchange).collect(Collectors.joining("\t", "workers\t", "\tlinear"))));
+            double[] one = new double[EXCHANGES.size()];
             for (int workers : WORKERS) {
-                String id = train(api, dataset, "workers-" + workers, workers, 4, "[256, 256]", 64, 5);
-                List<JsonNode> metrics = api.metrics(id);
-                double rate = metrics.subList(1, metrics.size()).stream()
-                        .mapToDouble(m -> m.get("samples_per_second").asDouble()).average().orElseThrow();
-                one = workers == 1 ? rate : one;
-                line("  %d worker(s): %,.0f samples/s, speed-up %.2f", workers, rate, rate / one);
-                workersTsv.add(String.format(Locale.ROOT, "%d\t%.1f\t%.1f", workers, rate, one * workers));
+                StringBuilder row = new StringBuilder().append(workers);
+                double[] rates = new double[EXCHANGES.size()];
+                for (int e = 0; e < EXCHANGES.size(); e++) {
+                    String id = train(api, dataset, "workers-" + workers + "-" + EXCHANGES.get(e), workers, 4,
+                            "[256, 256]", 64, 5, EXCHANGES.get(e));
+                    List<JsonNode> metrics = api.metrics(id);
+                    rates[e] = metrics.subList(1, metrics.size()).stream()
+                            .mapToDouble(m -> m.get("samples_per_second").asDouble()).average().orElseThrow();
+                    one[e] = workers == 1 ? rates[e] : one[e];
+                    line("  %d worker(s), round exchange %s: %,.0f samples/s, speed-up %.2f%s", workers,
+                            EXCHANGES.get(e), rates[e], rates[e] / one[e], e == 0 ? ""
+                                    : String.format(Locale.ROOT, "; %s/%s %.2f", EXCHANGES.get(0), EXCHANGES.get(e),
+                                    rates[0] / rates[e]));
+                    row.append(String.format(Locale.ROOT, "\t%.1f", rates[e]));
+                }
+                workersTsv.add(row.append(String.format(Locale.ROOT, "\t%.1f", one[0] * workers)).toString());
             }
 
-            line("rows: 8 receivers, [64, 64] Adam, batch 256, averaging every 20, 2 workers, 2 epochs"
-                    + " (per row: epoch 2; load: the job's start to its first epoch's)");
+            line("rows: 8 receivers, [64, 64] Adam, batch 256, averaging every 20, 2 workers, 2 epochs, round exchange"
+                    + " %s (per row: epoch 2; load: the job's start to its first epoch's)", EXCHANGES.get(0));
             List<String> rowsTsv = new ArrayList<>(List.of("rows\tepoch\tload"));
             for (int rows : SWEEP_ROWS) {
                 Instant generating = Instant.now();
                 String sweep = generate(api, rows);
                 double generated = PauseResumeBenchmark.seconds(generating, Instant.now());
-                String id = train(api, sweep, "rows-" + rows, 2, 2, "[64, 64]", 256, 20);
+                String id = train(api, sweep, "rows-" + rows, 2, 2, "[64, 64]", 256, 20, EXCHANGES.get(0));
                 List<JsonNode> metrics = api.metrics(id);
                 JsonNode second = metrics.get(1);
                 double epochSeconds = second.get("duration_ms").asDouble() / 1e3;
@@ -98,13 +113,13 @@ class ScaleSweepBenchmark {
     }
 
     private String train(Api api, String dataset, String name, int workers, int epochs, String layers, int batch,
-                         int frequency) throws Exception {
+                         int frequency, String exchange) throws Exception {
         String id = api.post("/v1/training/jobs", """
                 {"job_name": "%s",
                  "config": {"dataset_id": "%s", "epochs": %d, "batch_size": %d, "learning_rate": 0.001, "seed": 9,
                             "workers": %d, "hidden_layers": %s, "averaging_frequency": %d},
-                 "spark_conf": {"spark.cores.max": "%d"}}"""
-                .formatted(name, dataset, epochs, batch, workers, layers, frequency, workers), 201)
+                 "spark_conf": {"spark.cores.max": "%d", "spark.pausable.roundExchange": "%s"}}"""
+                .formatted(name, dataset, epochs, batch, workers, layers, frequency, workers, exchange), 201)
                 .get("id").asText();
         api.awaitStatus(id, "completed", RUN);
         assertThat(api.metrics(id)).hasSize(epochs);

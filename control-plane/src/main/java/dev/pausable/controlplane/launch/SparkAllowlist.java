@@ -41,7 +41,8 @@ final class SparkAllowlist {
             "spark.kryoserializer.buffer", "spark.kryoserializer.buffer.max", "spark.task.maxFailures",
             "spark.kubernetes.driver.request.cores", "spark.kubernetes.driver.limit.cores",
             "spark.kubernetes.executor.request.cores", "spark.kubernetes.executor.limit.cores",
-            TrainerSettings.ROUND_REPORT_MILLIS, TrainerSettings.HEARTBEAT_SECONDS);
+            TrainerSettings.ROUND_REPORT_MILLIS, TrainerSettings.HEARTBEAT_SECONDS, TrainerSettings.ROUND_EXCHANGE,
+            TrainerSettings.THREADS_PER_TASK);
 
     /** Compiled once: every submission checks its job's settings again. */
     private static final List<Pattern> DEFAULT_PATTERNS = DEFAULT.stream().map(SparkAllowlist::glob).toList();
