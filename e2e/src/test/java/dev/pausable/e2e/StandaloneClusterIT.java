@@ -18,8 +18,13 @@ import org.junit.jupiter.api.Test;
 class StandaloneClusterIT {
 
     private static final Duration RUN = Duration.ofMinutes(5);
-    /** Enough that the second attempt is still early on when it is killed: an epoch takes about 1 s here. */
-    private static final int EPOCHS = 30;
+    /**
+     * Epochs of about 300 rounds, a few seconds here, so that the kill lands within an epoch's rounds
+     * rather than in its validation and checkpoint (with the round exchange those rounds took about half of
+     * a 3,000-row epoch); enough of them that the second attempt is still early on when it is killed.
+     */
+    private static final int EPOCHS = 8;
+    private static final int ROWS = 24_000;
 
     @Test
     void aClusterModeJobPausesOnTheClusterAndResumesThereAsANewDriver() throws Exception {
@@ -32,7 +37,7 @@ class StandaloneClusterIT {
                      "--pausable.spark.conf[spark.cores.max]=2",
                      "--pausable.spark.conf[spark.executor.memory]=1g").start()) {
             Api api = running.api;
-            String dataset = api.syntheticDataset(3000, 5);
+            String dataset = api.syntheticDataset(ROWS, 5);
             String id = api.train(dataset, "On the cluster", EPOCHS, 17, "\"averaging_frequency\": 1");
 
             JsonNode first = api.awaitRunningAtEpoch(id, 1, RUN);
@@ -52,7 +57,8 @@ class StandaloneClusterIT {
             assertThat(resumed.get("submission_id").asText()).isEqualTo("pausable-" + id + "-a2");
             JsonNode second = api.await(id, j -> j.get("attempt").asInt() == 2
                     && j.get("status").asText().equals("running") && j.get("current_round").asInt() >= 1
-                    && j.get("current_epoch").asInt() < EPOCHS / 2, "attempt 2 running within an epoch", RUN);
+                    && j.get("current_round").asInt() <= j.get("rounds_per_epoch").asInt() / 2
+                    && j.get("current_epoch").asInt() < EPOCHS / 2, "attempt 2 in the first half of an epoch", RUN);
             String secondDriver = second.get("spark_driver_id").asText();
             assertThat(secondDriver).startsWith("driver-").isNotEqualTo(firstDriver);
 
