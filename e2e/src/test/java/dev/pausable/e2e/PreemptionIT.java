@@ -17,10 +17,11 @@ class PreemptionIT {
 
     private static final Duration RUN = Duration.ofMinutes(4);
     /**
-     * Enough epochs that the job is still training when the test acts on it: through the round exchange an
-     * epoch of this data takes about half a second here.
+     * Epochs of about 200 rounds, so that the SIGTERM lands within an epoch's rounds rather than in its
+     * validation and checkpoint, and enough of them that the job is still training when it comes.
      */
-    private static final int EPOCHS = 12;
+    private static final int EPOCHS = 6;
+    private static final int ROWS = 16_000;
     private static final long SEED = 37;
     private static final String ROUNDS = "\"averaging_frequency\": 1";
 
@@ -28,12 +29,14 @@ class PreemptionIT {
     void aDriverToldToStopCheckpointsItsRoundAndTheNextAttemptEndsIdenticalToAnUninterruptedTwin() throws Exception {
         try (ControlPlaneProcess controlPlane = ControlPlaneProcess.create("preempt").start()) {
             Api api = controlPlane.api;
-            String dataset = api.syntheticDataset(4000, 19);
+            String dataset = api.syntheticDataset(ROWS, 19);
             String twin = api.train(dataset, "Twin", EPOCHS, SEED, ROUNDS);
             String job = api.train(dataset, "Preempted", EPOCHS, SEED, ROUNDS);
 
             api.await(job, j -> j.get("status").asText().equals("running") && j.get("current_epoch").asInt() >= 1
-                    && j.get("current_round").asInt() >= 1, "running within epoch 2 or later", RUN);
+                    && j.get("current_round").asInt() >= 1
+                    && j.get("current_round").asInt() <= j.get("rounds_per_epoch").asInt() / 2,
+                    "in the first half of epoch 2 or a later one", RUN);
             ProcessHandle driver = DriverCrashIT.driverJvm(job, 1);
             long signalled = System.nanoTime();
             assertThat(driver.destroy()).as("SIGTERM sent").isTrue();

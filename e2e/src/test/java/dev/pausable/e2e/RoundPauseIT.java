@@ -16,10 +16,11 @@ class RoundPauseIT {
 
     private static final Duration RUN = Duration.ofMinutes(4);
     /**
-     * Enough epochs that the job is still training when the test acts on it: through the round exchange an
-     * epoch of this data takes about half a second here.
+     * Epochs of about 200 rounds, so that the pause lands within an epoch's rounds rather than at its end
+     * (where it stops at the epoch boundary), and enough of them that the job is still training.
      */
-    private static final int EPOCHS = 12;
+    private static final int EPOCHS = 6;
+    private static final int ROWS = 16_000;
     private static final long SEED = 31;
     /** One minibatch per worker per round: many rounds per epoch, so the pause lands inside one. */
     private static final String ROUNDS = "\"averaging_frequency\": 1";
@@ -28,13 +29,14 @@ class RoundPauseIT {
     void aPauseAtTheNextRoundStopsWithinTheEpochAndResumesBitIdenticalToAnUninterruptedTwin() throws Exception {
         try (ControlPlaneProcess controlPlane = ControlPlaneProcess.create("rounds").start()) {
             Api api = controlPlane.api;
-            String dataset = api.syntheticDataset(4000, 17);
+            String dataset = api.syntheticDataset(ROWS, 17);
             String twin = api.train(dataset, "Twin", EPOCHS, SEED, ROUNDS);
             String job = api.train(dataset, "Paused within an epoch", EPOCHS, SEED, ROUNDS);
 
             JsonNode running = api.await(job, j -> j.get("status").asText().equals("running")
-                    && j.get("current_epoch").asInt() >= 1 && j.get("current_round").asInt() >= 1,
-                    "running within epoch 2 or later", RUN);
+                    && j.get("current_epoch").asInt() >= 1 && j.get("current_round").asInt() >= 1
+                    && j.get("current_round").asInt() <= j.get("rounds_per_epoch").asInt() / 2,
+                    "in the first half of epoch 2 or a later one", RUN);
             int rounds = running.get("rounds_per_epoch").asInt();
             long asked = System.nanoTime();
             JsonNode accepted = api.pause(job, "round");

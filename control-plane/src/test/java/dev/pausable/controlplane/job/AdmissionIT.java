@@ -36,7 +36,9 @@ class AdmissionIT extends ApiITBase {
         assertThat(job(first).get("queue_position").isNull()).as("admitted: no position").isTrue();
         assertThat(job(urgent).get("priority").asInt()).isEqualTo(90);
         assertThat(job(third).get("priority").asInt()).as("the default").isEqualTo(50);
-        assertThat(launcher.submissions()).extracting(s -> s.request().jobId()).containsExactly(first, second);
+        // Admitted in creation order, but submitted by a pool of launch threads: the two may reach Spark in
+        // either order.
+        assertThat(submitted()).containsExactlyInAnyOrder(first, second);
         JsonNode listed = http.get(JOBS + "?status=pending").body().get("jobs");
         assertThat(listed).extracting(j -> j.get("queue_position").asInt()).containsExactlyInAnyOrder(1, 2, 3, 4);
 
@@ -55,8 +57,7 @@ class AdmissionIT extends ApiITBase {
         assertThat(resumed.status()).isEqualTo(202);
         assertThat(resumed.body().get("status").asString()).isEqualTo("queued");
         assertThat(positions(fifth, second, low)).as("same priority: the resume came later").containsExactly(1, 2, 3);
-        assertThat(launcher.submissions()).extracting(s -> s.request().jobId())
-                .containsExactly(first, second, urgent, third);
+        assertThat(submitted()).hasSize(4).endsWith(urgent, third);
 
         // Cancelling a waiting job takes it out of the queue at once; it was never submitted, so nothing is killed.
         assertThat(http.post(JOBS + "/" + low + "/cancel", null).status()).isEqualTo(202);
@@ -69,8 +70,7 @@ class AdmissionIT extends ApiITBase {
         Await.until("the next job admitted", Duration.ofSeconds(10), () -> launcher.submissions().size() == 5);
         forceStatus(third, "failed");
         Await.until("the resumed job admitted", Duration.ofSeconds(10), () -> launcher.submissions().size() == 6);
-        assertThat(launcher.submissions()).extracting(s -> s.request().jobId())
-                .containsExactly(first, second, urgent, third, fifth, second);
+        assertThat(submitted()).hasSize(6).endsWith(urgent, third, fifth, second);
         assertThat(launcher.submissions().get(5).request().checkpoint()).as("resumes from its pause checkpoint")
                 .isNotNull();
         assertThat(launcher.submissions().get(5).request().attempt()).isEqualTo(2);
@@ -103,5 +103,10 @@ class AdmissionIT extends ApiITBase {
 
     private List<Integer> positions(UUID... ids) {
         return java.util.Arrays.stream(ids).map(id -> job(id).get("queue_position").asInt()).toList();
+    }
+
+    /** The jobs submitted to Spark so far, in the order they reached the launcher. */
+    private List<UUID> submitted() {
+        return launcher.submissions().stream().map(submission -> submission.request().jobId()).toList();
     }
 }
