@@ -59,6 +59,14 @@ final class ExchangeWire {
         };
     }
 
+    /** The bytes of an array's values on the wire (its header aside). */
+    static int bytesOf(RoundTask.Flat flat) {
+        if (flat == null) {
+            return 0;
+        }
+        return flat.doubles() != null ? flat.doubles().length * Double.BYTES : flat.floats().length * Float.BYTES;
+    }
+
     private void writeFlat(DataOutputStream out, RoundTask.Flat flat) throws IOException {
         if (flat == null) {
             out.writeBoolean(false);

@@ -168,7 +168,9 @@ final class RoundExchange implements AutoCloseable {
 
     /** The start once as bytes, the same for every worker. */
     private static byte[] encode(RoundTask.Start start) throws Broken {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER_BYTES);
+        // Sized for the arrays up front: growing by doubling copied a large model's start several times a round.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(ExchangeWire.bytesOf(start.params())
+                + ExchangeWire.bytesOf(start.updaterState()) + 256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             new ExchangeWire().write(out, start);
         } catch (IOException e) {
