@@ -17,7 +17,9 @@ class RoundPauseIT {
     private static final Duration RUN = Duration.ofMinutes(4);
     /**
      * Epochs of about 200 rounds, so that the pause lands within an epoch's rounds rather than at its end
-     * (where it stops at the epoch boundary), and enough of them that the job is still training.
+     * (where it stops at the epoch boundary), and enough of them that the job is still training. It is
+     * asked when the job reports (every 250 ms) a round in an epoch's first quarter, so that the rounds
+     * trained since that report and until the driver reads the intent cannot carry the epoch to its end.
      */
     private static final int EPOCHS = 6;
     private static final int ROWS = 16_000;
@@ -27,7 +29,8 @@ class RoundPauseIT {
 
     @Test
     void aPauseAtTheNextRoundStopsWithinTheEpochAndResumesBitIdenticalToAnUninterruptedTwin() throws Exception {
-        try (ControlPlaneProcess controlPlane = ControlPlaneProcess.create("rounds").start()) {
+        try (ControlPlaneProcess controlPlane = ControlPlaneProcess.create("rounds")
+                .withArgs("--pausable.spark.conf[spark.pausable.roundReportMillis]=250").start()) {
             Api api = controlPlane.api;
             String dataset = api.syntheticDataset(ROWS, 17);
             String twin = api.train(dataset, "Twin", EPOCHS, SEED, ROUNDS);
@@ -35,8 +38,8 @@ class RoundPauseIT {
 
             JsonNode running = api.await(job, j -> j.get("status").asText().equals("running")
                     && j.get("current_epoch").asInt() >= 1 && j.get("current_round").asInt() >= 1
-                    && j.get("current_round").asInt() <= j.get("rounds_per_epoch").asInt() / 2,
-                    "in the first half of epoch 2 or a later one", RUN);
+                    && j.get("current_round").asInt() <= j.get("rounds_per_epoch").asInt() / 4,
+                    "in the first quarter of epoch 2 or a later one", RUN);
             int rounds = running.get("rounds_per_epoch").asInt();
             long asked = System.nanoTime();
             JsonNode accepted = api.pause(job, "round");
