@@ -82,17 +82,16 @@ final class ExchangeWire {
         out.writeBoolean(doubles);
         int length = doubles ? flat.doubles().length : flat.floats().length;
         out.writeInt(length);
-        int perChunk = CHUNK_BYTES / (doubles ? Double.BYTES : Float.BYTES);
-        for (int from = 0; from < length; from += perChunk) {
-            int count = Math.min(perChunk, length - from);
+        int width = doubles ? Double.BYTES : Float.BYTES;
+        for (int from = 0; from < length; from += CHUNK_BYTES / width) {
+            int count = Math.min(CHUNK_BYTES / width, length - from);
             buffer.clear();
             if (doubles) {
                 buffer.asDoubleBuffer().put(flat.doubles(), from, count);
-                out.write(chunk, 0, count * Double.BYTES);
             } else {
                 buffer.asFloatBuffer().put(flat.floats(), from, count);
-                out.write(chunk, 0, count * Float.BYTES);
             }
+            out.write(chunk, 0, count * width);
         }
     }
 
@@ -116,15 +115,14 @@ final class ExchangeWire {
         }
         float[] floatValues = doubles ? null : new float[length];
         double[] doubleValues = doubles ? new double[length] : null;
-        int perChunk = CHUNK_BYTES / (doubles ? Double.BYTES : Float.BYTES);
-        for (int from = 0; from < length; from += perChunk) {
-            int count = Math.min(perChunk, length - from);
+        int width = doubles ? Double.BYTES : Float.BYTES;
+        for (int from = 0; from < length; from += CHUNK_BYTES / width) {
+            int count = Math.min(CHUNK_BYTES / width, length - from);
+            in.readFully(chunk, 0, count * width);
             buffer.clear();
             if (doubles) {
-                in.readFully(chunk, 0, count * Double.BYTES);
                 buffer.asDoubleBuffer().get(doubleValues, from, count);
             } else {
-                in.readFully(chunk, 0, count * Float.BYTES);
                 buffer.asFloatBuffer().get(floatValues, from, count);
             }
         }
