@@ -33,4 +33,5 @@ public final class Seeds {
     public static final long CHUNK = 7;
     public static final long CHUNK_ORDER = 8;
     public static final long SIGNAL_WINDOW = 9;
+    public static final long TRAINING_DRAWS = 10;
 }

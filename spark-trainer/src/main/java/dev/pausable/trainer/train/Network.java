@@ -60,6 +60,11 @@ public sealed interface Network {
         }
 
         @Override
+        public long seed() {
+            return net.getLayerWiseConfigurations().getConf(0).getSeed();
+        }
+
+        @Override
         public void incrementEpochCount() {
             net.incrementEpochCount();
         }
@@ -136,6 +141,11 @@ public sealed interface Network {
         @Override
         public int epochCount() {
             return graph.getConfiguration().getEpochCount();
+        }
+
+        @Override
+        public long seed() {
+            return graph.getConfiguration().getDefaultConfiguration().getSeed();
         }
 
         @Override
@@ -224,6 +234,9 @@ public sealed interface Network {
 
     /** Epochs completed, as DL4J counts them (epoch schedules read it). */
     int epochCount();
+
+    /** The configuration's seed: its initial parameters, and the draws of dropout and other random layers. */
+    long seed();
 
     void incrementEpochCount();
 

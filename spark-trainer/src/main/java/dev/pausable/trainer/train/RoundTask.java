@@ -1,8 +1,10 @@
 package dev.pausable.trainer.train;
 
+import dev.pausable.trainer.data.Seeds;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -159,6 +161,11 @@ final class RoundTask implements FlatMapFunction<Iterator<DataSet>, RoundTask.Re
         }
         network.setIterationCount(state.iterationCount());
         network.setEpochCount(state.epochCount());
+        // Dropout and other random layers draw from this thread's ND4J generator, which otherwise carries on
+        // from whatever the thread ran before. Seeded from the round (the iteration it starts at) and the
+        // worker, a round draws the same whenever, on whichever thread and in whichever attempt it is trained.
+        Nd4j.getRandom().setSeed(Seeds.mix(network.seed(), Seeds.TRAINING_DRAWS, state.iterationCount(),
+                TaskContext.getPartitionId()));
         for (int fitted = 0; fitted < limit && minibatches.hasNext(); fitted++) {
             network.fit(minibatches.next());
         }
