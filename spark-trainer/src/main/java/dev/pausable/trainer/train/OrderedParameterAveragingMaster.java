@@ -273,7 +273,6 @@ public class OrderedParameterAveragingMaster {
         }
     }
 
-    /** Trains round {@code round} from {@code state}; returns the averaged state the next round starts from. */
     /** Round {@code progress.done} as a Spark job: its starting state broadcast, the workers' results collected. */
     private List<RoundTask.Result> round(JavaSparkContext sc, Network network, Epoch epoch, Progress progress,
                                          String epochKey, Broadcast<String> configuration) {
