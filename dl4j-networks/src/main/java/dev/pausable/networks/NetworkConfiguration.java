@@ -1,9 +1,12 @@
 package dev.pausable.networks;
 
 import dev.pausable.contract.FieldException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.nd4j.shade.jackson.core.JsonProcessingException;
 
 /**
@@ -73,12 +76,48 @@ public sealed interface NetworkConfiguration {
             try {
                 layers = MultiLayerConfiguration.fromJson(json);
             } catch (RuntimeException e) {
-                throw new FieldException(field, "is not a DL4J MultiLayerConfiguration: " + Json.reason(e));
+                throw new FieldException(field, layerWithoutUpdater(configuration)
+                        .orElse("is not a DL4J MultiLayerConfiguration: " + Json.reason(e)));
             }
             Shapes.multiLayer(field, layers, shape);
             return new MultiLayer(layers);
         }
         throw new FieldException(field, "is neither a DL4J MultiLayerConfiguration (no 'confs') nor a "
                 + "ComputationGraphConfiguration (no 'vertices')");
+    }
+
+    /**
+     * A stack's first trained layer without an updater, if it has one. DL4J's own builders always write one;
+     * without it, {@code MultiLayerConfiguration.fromJson} takes the layer for its legacy format and fails
+     * with a ClassCastException that says nothing of the layer. Looked for only once DL4J refused the JSON,
+     * so that nothing DL4J reads is refused here.
+     */
+    private static Optional<String> layerWithoutUpdater(Map<String, Object> configuration) {
+        if (!(configuration.get("confs") instanceof List<?> confs)) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < confs.size(); i++) {
+            if (confs.get(i) instanceof Map<?, ?> conf && conf.get("layer") instanceof Map<?, ?> layer) {
+                Map<?, ?> trained = layer.get("underlying") instanceof Map<?, ?> wrapped ? wrapped : layer;
+                if (isTrained(trained.get("@class")) && trained.get("iupdater") == null) {
+                    return Optional.of(Shapes.noUpdater("layer " + i + " (" + simpleName(layer.get("@class")) + ")"));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isTrained(Object className) {
+        try {
+            return className instanceof String name && BaseLayer.class.isAssignableFrom(Class.forName(name, false,
+                    NetworkConfiguration.class.getClassLoader()));
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private static String simpleName(Object className) {
+        String name = String.valueOf(className);
+        return name.substring(name.lastIndexOf('.') + 1);
     }
 }

@@ -114,8 +114,7 @@ final class Shapes {
             if (taking instanceof BaseLayer trained && trained.getIUpdater() == null) {
                 // DL4J's builders always write one; a hand-written configuration may not, and DL4J would
                 // fail only when the first minibatch is fitted.
-                throw new FieldException(field, name + " has no updater ('iupdater', e.g. {\"@class\": "
-                        + "\"org.nd4j.linalg.learning.config.Adam\", \"learningRate\": 0.001})");
+                throw new FieldException(field, noUpdater(name));
             }
             if (preprocessor != null) {
                 input = preprocessor.getOutputType(input);
@@ -134,6 +133,12 @@ final class Shapes {
         } catch (RuntimeException e) {
             throw new FieldException(field, name + " cannot take " + from + " (" + input + "): " + Json.reason(e));
         }
+    }
+
+    /** The problem of a trained layer without an updater, {@code name} naming the layer. */
+    static String noUpdater(String name) {
+        return name + " has no updater ('iupdater', e.g. {\"@class\": \"org.nd4j.linalg.learning.config.Adam\", "
+                + "\"learningRate\": 0.001})";
     }
 
     private static void requireOutput(String field, String name, Layer layer, InputType type, DataShape shape) {

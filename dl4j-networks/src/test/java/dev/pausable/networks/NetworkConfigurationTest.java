@@ -182,6 +182,13 @@ class NetworkConfigurationTest {
         ((Map<String, Object>) ((Map<String, Object>) wide.get("layerConf")).get("layer")).remove("iupdater");
         assertThat(problem(edited)).isEqualTo("vertex 'wide' (DenseLayer) has no updater ('iupdater', e.g. "
                 + "{\"@class\": \"org.nd4j.linalg.learning.config.Adam\", \"learningRate\": 0.001})");
+
+        // A stack's layer: DL4J's parser fails on it with a ClassCastException of its legacy format.
+        Map<String, Object> stack = json(stack(4, 8, 2).toJson());
+        Map<String, Object> output = (Map<String, Object>) ((List<Object>) stack.get("confs")).get(1);
+        ((Map<String, Object>) output.get("layer")).remove("iupdater");
+        assertThat(problem(stack)).isEqualTo("layer 1 (OutputLayer) has no updater ('iupdater', e.g. "
+                + "{\"@class\": \"org.nd4j.linalg.learning.config.Adam\", \"learningRate\": 0.001})");
     }
 
     private static Dataset arrays(List<Integer> shape) {
