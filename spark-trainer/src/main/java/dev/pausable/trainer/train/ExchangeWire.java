@@ -61,10 +61,7 @@ final class ExchangeWire {
 
     /** The bytes of an array's values on the wire (its header aside). */
     static int bytesOf(RoundTask.Flat flat) {
-        if (flat == null) {
-            return 0;
-        }
-        return flat.doubles() != null ? flat.doubles().length * Double.BYTES : flat.floats().length * Float.BYTES;
+        return flat == null ? 0 : flat.length() * flat.width();
     }
 
     private void writeFlat(DataOutputStream out, RoundTask.Flat flat) throws IOException {
@@ -80,9 +77,9 @@ final class ExchangeWire {
         }
         boolean doubles = flat.doubles() != null;
         out.writeBoolean(doubles);
-        int length = doubles ? flat.doubles().length : flat.floats().length;
+        int length = flat.length();
         out.writeInt(length);
-        int width = doubles ? Double.BYTES : Float.BYTES;
+        int width = flat.width();
         for (int from = 0; from < length; from += CHUNK_BYTES / width) {
             int count = Math.min(CHUNK_BYTES / width, length - from);
             buffer.clear();

@@ -73,6 +73,16 @@ final class RoundTask implements FlatMapFunction<Iterator<DataSet>, RoundTask.Re
             return new Flat(original, shape, floats, doubles);
         }
 
+        /** How many values it holds. */
+        int length() {
+            return doubles != null ? doubles.length : floats.length;
+        }
+
+        /** Bytes per value as held: a double's or a float's. */
+        int width() {
+            return doubles != null ? Double.BYTES : Float.BYTES;
+        }
+
         /**
          * The element-wise mean of {@code flats} (same type and shape), summed in list order then divided,
          * in the arrays' own precision: the same operations ND4J's {@code addi} and {@code divi} would do.
