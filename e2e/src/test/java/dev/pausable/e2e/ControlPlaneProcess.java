@@ -22,6 +22,12 @@ import java.util.regex.Pattern;
  */
 final class ControlPlaneProcess implements AutoCloseable {
 
+    /**
+     * Drivers report their round every 250 ms (the trainer's default is 1 s): a test that acts at a round
+     * it has seen then acts within a quarter second of it.
+     */
+    static final String FREQUENT_ROUND_REPORTS = "--pausable.spark.conf[spark.pausable.roundReportMillis]=250";
+
     private static final Pattern DB_LINE = Pattern.compile("DB: (jdbc:postgresql://\\S+)");
 
     final Path work;

@@ -30,7 +30,7 @@ class RoundPauseIT {
     @Test
     void aPauseAtTheNextRoundStopsWithinTheEpochAndResumesBitIdenticalToAnUninterruptedTwin() throws Exception {
         try (ControlPlaneProcess controlPlane = ControlPlaneProcess.create("rounds")
-                .withArgs("--pausable.spark.conf[spark.pausable.roundReportMillis]=250").start()) {
+                .withArgs(ControlPlaneProcess.FREQUENT_ROUND_REPORTS).start()) {
             Api api = controlPlane.api;
             String dataset = api.syntheticDataset(ROWS, 17);
             String twin = api.train(dataset, "Twin", EPOCHS, SEED, ROUNDS);

@@ -39,7 +39,7 @@ class StandaloneClusterIT {
                      "--pausable.spark.rest-url=" + cluster.restUrl(),
                      "--pausable.spark.conf[spark.cores.max]=2",
                      "--pausable.spark.conf[spark.executor.memory]=1g",
-                     "--pausable.spark.conf[spark.pausable.roundReportMillis]=250").start()) {
+                     ControlPlaneProcess.FREQUENT_ROUND_REPORTS).start()) {
             Api api = running.api;
             String dataset = api.syntheticDataset(ROWS, 5);
             String id = api.train(dataset, "On the cluster", EPOCHS, 17, CONFIG);
